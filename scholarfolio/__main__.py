@@ -1,0 +1,5 @@
+"""``python -m scholarfolio`` runs the command line."""
+
+from scholarfolio.cli import main
+
+main()

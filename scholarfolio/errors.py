@@ -1,0 +1,42 @@
+"""The one error hierarchy of scholarfolio.
+
+Every error the library raises on purpose derives from :class:`ScholarfolioError`,
+so the CLI and the web layer can turn any of them into one clear message:
+
+- :class:`BadInput`: the user gave something unusable (a missing file, an unknown
+  format, a malformed query). The message says what was expected.
+- :class:`NotFound`: a named thing (an author, a work) is not in the store.
+- :class:`StoreError`: the store cannot be opened or used (unknown ``--db``
+  scheme, a missing database driver, a store that is not a scholarfolio store).
+- :class:`ServeError`: the web server cannot start (a port in use).
+- :class:`UpstreamError`: a remote source misbehaved (used by the harvesters).
+
+A malformed *record* inside an input file is not an exception: it becomes a
+:class:`scholarfolio.models.Reject` and the ingest goes on.
+"""
+
+from __future__ import annotations
+
+
+class ScholarfolioError(Exception):
+    """Base class of every error scholarfolio raises on purpose."""
+
+
+class BadInput(ScholarfolioError):
+    """The user supplied input that cannot be used."""
+
+
+class NotFound(ScholarfolioError):
+    """A requested author, work or file does not exist."""
+
+
+class StoreError(ScholarfolioError):
+    """The store cannot be opened or used."""
+
+
+class ServeError(ScholarfolioError):
+    """The web server cannot start."""
+
+
+class UpstreamError(ScholarfolioError):
+    """A remote source returned an error or unusable data."""

@@ -1,0 +1,1 @@
+"""Metrics: definitions as plain functions (:mod:`.indices`) and the all-author batch."""

@@ -1,0 +1,83 @@
+"""The one settings registry: every tunable has a name, a default and help text.
+
+A setting is read from the environment as ``SCHOLARFOLIO_<NAME>`` (upper case),
+and a command-line option may override it. ``scholarfolio settings`` lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from scholarfolio.errors import BadInput
+
+T = TypeVar("T", str, int, float)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One named setting with its default and what it does."""
+
+    name: str
+    default: T
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable that overrides the default."""
+        return "SCHOLARFOLIO_" + self.name.upper()
+
+    def get(self, environ: Mapping[str, str] | None = None) -> T:
+        """The value from the environment, else the default; bad values raise BadInput."""
+        env = os.environ if environ is None else environ
+        raw = env.get(self.env_var)
+        if raw is None or raw == "":
+            return self.default
+        try:
+            return type(self.default)(raw)
+        except ValueError:
+            kind = type(self.default).__name__
+            raise BadInput(f"{self.env_var}={raw!r} is not a valid {kind}") from None
+
+
+DB = Setting("db", "scholarfolio.db", "Store location: a SQLite file path or a database URL.")
+HOST = Setting("host", "127.0.0.1", "Address the web server listens on.")
+PORT = Setting("port", 8000, "Port the web server listens on.")
+FAMOUS_TOP_FRACTION = Setting(
+    "famous_top_fraction",
+    0.01,
+    "The 'Famous Author' badge goes to authors in this top fraction by total citations ...",
+)
+FAMOUS_MIN_CITATIONS = Setting(
+    "famous_min_citations",
+    100,
+    "... who also have at least this many citations (so a tiny corpus crowns nobody cheaply).",
+)
+PROLIFIC_TOP_FRACTION = Setting(
+    "prolific_top_fraction",
+    0.01,
+    "The 'Prolific Author' badge goes to authors in this top fraction by number of works ...",
+)
+PROLIFIC_MIN_WORKS = Setting(
+    "prolific_min_works", 10, "... who also have at least this many works."
+)
+INGEST_BATCH = Setting(
+    "ingest_batch", 1000, "Records written to the store per transaction during ingest."
+)
+AUTHORS_SHOWN = Setting(
+    "authors_shown", 5, "Authors shown per work before the '+N' that expands the list."
+)
+
+REGISTRY: tuple[Setting[str] | Setting[int] | Setting[float], ...] = (
+    DB,
+    HOST,
+    PORT,
+    FAMOUS_TOP_FRACTION,
+    FAMOUS_MIN_CITATIONS,
+    PROLIFIC_TOP_FRACTION,
+    PROLIFIC_MIN_WORKS,
+    INGEST_BATCH,
+    AUTHORS_SHOWN,
+)

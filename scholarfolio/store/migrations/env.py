@@ -1,0 +1,23 @@
+"""Alembic environment: migrates the connection that scholarfolio hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from scholarfolio.store.schema import metadata
+
+
+def run_migrations() -> None:
+    """Run the migrations on the connection passed in ``config.attributes``."""
+    connection = context.config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        # SQLite cannot ALTER most things in place; batch mode rebuilds tables.
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()
