@@ -88,7 +88,7 @@ def name_spellings(conn: Connection) -> Iterator[tuple[str, str, int]]:
 
 def current_names(conn: Connection) -> dict[str, str]:
     """Every author's shown name, by id."""
-    return dict(conn.execute(sa.select(authors.c.id, authors.c.name)).tuples().all())
+    return {row.id: row.name for row in conn.execute(sa.select(authors.c.id, authors.c.name))}
 
 
 def rename_authors(conn: Connection, names: dict[str, str]) -> None:

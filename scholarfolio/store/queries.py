@@ -71,7 +71,7 @@ def citations_by_year(conn: Connection, author_id: str) -> dict[int, int]:
         .where(author_citations_by_year.c.author_id == author_id)
         .order_by(author_citations_by_year.c.year)
     )
-    return dict(conn.execute(query).tuples().all())
+    return {row.year: row.citations for row in conn.execute(query)}
 
 
 def spellings(conn: Connection, author_id: str) -> list[str]:

@@ -331,12 +331,12 @@ def write_citations(conn: Connection, edges: Iterable[tuple[int, int]], source: 
     if not wanted:
         return 0
     citing_ids = sorted({citing for citing, _ in wanted})
-    known = set(
+    known: set[tuple[int, int]] = set(
         conn.execute(
             sa.select(citations.c.citing_work_id, citations.c.cited_work_id).where(
                 citations.c.citing_work_id.in_(citing_ids)
             )
-        ).tuples()
+        )
     )
     fresh = sorted(wanted - known)
     if fresh:
