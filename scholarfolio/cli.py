@@ -24,6 +24,7 @@ from rich.table import Table
 from scholarfolio import pipeline, profiles, settings
 from scholarfolio.demo import demo_files
 from scholarfolio.errors import BadInput, ScholarfolioError
+from scholarfolio.models import IngestSummary
 from scholarfolio.store import Store, queries
 
 out = Console(highlight=False, soft_wrap=True)
@@ -85,7 +86,7 @@ def cli(ctx: click.Context, db: str) -> None:
     ctx.obj = {"db": db, "open": lambda: Store.open(db)}
 
 
-def _ingest(store: Store, paths: Sequence[str]) -> pipeline.IngestSummary:
+def _ingest(store: Store, paths: Sequence[str]) -> IngestSummary:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -259,6 +260,31 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
     )
     if not no_serve:
         _serve(store, host, port)
+
+
+@cli.group()
+def bench() -> None:
+    """Benchmarks: speed as ratios measured in one run (see docs/performance.md)."""
+
+
+@bench.command(name="ingest")
+@click.option("--records", default=100_000, show_default=True, help="Snapshot lines to ingest.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line.")
+def bench_ingest(records: int, as_json: bool) -> None:
+    """Ingest rate of snapshot lines against a parse-only pass over the same lines.
+
+    Example: scholarfolio bench ingest --records 200000 --json
+    """
+    from scholarfolio.bench import bench_ingest as run_bench
+
+    if records < 1:
+        raise BadInput("--records must be at least 1")
+    result = run_bench(records)
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        for key, value in result.items():
+            click.echo(f"{key}: {value}")
 
 
 @cli.command(name="settings")
