@@ -36,6 +36,10 @@ class AuthorName:
     forenames: str | None = None
     suffix: str | None = None
     affiliations: tuple[str, ...] = ()
+    # Bare ORCID (0000-0002-1825-0097) and the source's own author id
+    # (OpenAlex "A5023888391", Semantic Scholar "1741101"), when the source gives them.
+    orcid: str | None = None
+    source_author_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +57,39 @@ class Locator:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportedCitations:
+    """A citation count as a source reports it, with its date and yearly split."""
+
+    count: int
+    as_of: date | None = None
+    by_year: tuple[tuple[int, int], ...] = ()
+
+
+# Identifier schemes used in ``ids`` and ``references`` (scheme, value) pairs.
+# Values are normalized: DOIs lower-case without a resolver prefix, arXiv ids
+# unversioned, OpenAlex ids short ("W2741809807"), S2 paper ids as given.
+ID_SCHEMES = ("doi", "arxiv", "openalex", "s2", "corpusid", "mag", "pmid", "pmcid", "dblp", "acl")
+
+
+@dataclass(frozen=True, slots=True)
 class WorkRecord:
     """One paper as one source record describes it.
 
+    ``source`` names the format (``arxiv-oai-arxivraw``, ``openalex-work``,
+    ``s2-paper``, ``crossref-work``, ``bibtex``, ``csl-json``...); its family
+    (:func:`source_family`) names the source. ``source_id`` is that source's own
+    identifier for the record (the OpenAlex or S2 id, the DOI for Crossref, the
+    BibTeX key as written); for arXiv records it is the arXiv id.
     ``arxiv_id`` is canonical and unversioned (``2603.05498``, ``hep-th/9901001``).
-    ``versions`` holds every version the record knows, oldest first; formats that
-    only know the first submission and the last update (arXiv OAI ``arXiv``
+    ``versions`` holds every arXiv version the record knows, oldest first; formats
+    that only know the first submission and the last update (arXiv OAI ``arXiv``
     format) give v1 and put the update in ``updated``. ``authors`` is the full
-    ordered list, never cut.
+    ordered list, never cut. ``ids`` are every identifier of the paper the record
+    gives, ``references`` the identifiers of the works it cites.
     """
 
     source: str
-    arxiv_id: str
+    arxiv_id: str | None
     title: str
     authors: tuple[AuthorName, ...]
     versions: tuple[Version, ...]
@@ -78,6 +103,56 @@ class WorkRecord:
     license: str | None = None
     submitter: str | None = None
     updated: date | None = None
+    source_id: str | None = None
+    ids: tuple[tuple[str, str], ...] = ()
+    year: int | None = None
+    published: date | None = None
+    venue: str | None = None
+    work_type: str | None = None
+    references: tuple[tuple[str, str], ...] = ()
+    reported: ReportedCitations | None = None
+
+    @property
+    def key(self) -> str:
+        """The record's identifier within its source (the arXiv id for arXiv records)."""
+        return self.source_id or self.arxiv_id or ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRecord:
+    """An author as a source describes it (OpenAlex Author, S2 author), with its metrics."""
+
+    source: str
+    source_id: str
+    name: str
+    locator: Locator
+    orcid: str | None = None
+    alternative_names: tuple[str, ...] = ()
+    ids: tuple[tuple[str, str], ...] = ()
+    works_count: int | None = None
+    citations: int | None = None
+    h_index: int | None = None
+    i10_index: int | None = None
+    as_of: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRecord:
+    """One citation edge as a source reports it: citing and cited as (scheme, value)."""
+
+    source: str
+    citing: tuple[str, str]
+    cited: tuple[str, str]
+    locator: Locator
+
+
+_FAMILIES = {"s2ag": "s2", "csl": "csl"}
+
+
+def source_family(source: str) -> str:
+    """The source a format belongs to: ``openalex-work`` -> ``openalex``, ``s2ag-papers`` -> ``s2``."""
+    head = source.split("-", 1)[0]
+    return _FAMILIES.get(head, head)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +175,8 @@ class IngestSummary:
     unchanged: int = 0
     rejected: int = 0
     files: int = 0
+    authors: int = 0
+    citations: int = 0
     formats: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -112,4 +189,6 @@ class IngestSummary:
         text = f"{self.added} works added, {self.updated} updated, {self.rejected} rejected"
         if self.unchanged:
             text += f" ({self.unchanged} already current)"
+        if self.authors or self.citations:
+            text += f"; {self.authors} source author records, {self.citations} citation edges"
         return text

@@ -1,6 +1,7 @@
 """The library's two verbs: ingest files into the store, and build profiles from it.
 
-The CLI and the demo are thin layers over :func:`ingest_paths` and :func:`build`.
+The CLI, the harvesters and the demo are thin layers over :func:`ingest_paths`
+and :func:`build`.
 """
 
 from __future__ import annotations
@@ -13,14 +14,37 @@ from pathlib import Path
 from typing import Protocol
 
 from scholarfolio import settings
+from scholarfolio.dedup.assign import WorkSummary, build_works
+from scholarfolio.dedup.titles import title_key
 from scholarfolio.identity.names import name_key
 from scholarfolio.identity.resolve import ResolveSummary, resolve_authors
 from scholarfolio.ingest import expand_paths, read_file
 from scholarfolio.metrics.batch import badge_quotas, compute_all
-from scholarfolio.models import IngestSummary, Reject, WorkRecord
+from scholarfolio.models import (
+    AuthorRecord,
+    CitationRecord,
+    IngestSummary,
+    Reject,
+    WorkRecord,
+)
 from scholarfolio.store import Store
 from scholarfolio.store.queries import corpus_counts
-from scholarfolio.store.writes import clear_rejects, set_meta, write_rejects, write_works
+from scholarfolio.store.writes import (
+    Keys,
+    clear_rejects,
+    set_meta,
+    write_citation_claims,
+    write_records,
+    write_rejects,
+    write_source_authors,
+)
+
+KEYS = Keys(name=name_key, title=title_key)
+# Conflicts found while merging records into works are kept with the rejects
+# under this name, replaced at every build.
+BUILD_CONFLICTS = "(build: conflicting ids)"
+
+Parsed = WorkRecord | AuthorRecord | CitationRecord | Reject
 
 
 class IngestProgress(Protocol):
@@ -48,6 +72,7 @@ class BuildSummary:
     works: int
     authors: int
     resolve: ResolveSummary
+    merging: WorkSummary
 
 
 def _now() -> datetime:
@@ -61,7 +86,9 @@ class _FileLoader:
         self.store = store
         self.summary = summary
         self.batch_size = batch_size
-        self.records: list[WorkRecord] = []
+        self.works: list[WorkRecord] = []
+        self.authors: list[AuthorRecord] = []
+        self.citations: list[CitationRecord] = []
         self.rejects: list[Reject] = []
 
     def load(self, path: Path, progress: IngestProgress) -> None:
@@ -75,27 +102,40 @@ class _FileLoader:
             self.rejects.append(Reject(str(path), 0, f"cannot read file: {exc.strerror or exc}"))
         self.flush()
 
-    def _take(self, item: WorkRecord | Reject) -> None:
+    def _take(self, item: Parsed) -> None:
         if isinstance(item, Reject):
             self.rejects.append(item)
+        elif isinstance(item, AuthorRecord):
+            self.authors.append(item)
+        elif isinstance(item, CitationRecord):
+            self.citations.append(item)
+        elif not item.key:
+            self.rejects.append(
+                Reject(item.locator.file, item.locator.position, "record has no identifier")
+            )
         else:
-            self.records.append(item)
+            self.works.append(item)
             self.summary.formats[item.source] = self.summary.formats.get(item.source, 0) + 1
-        if len(self.records) + len(self.rejects) >= self.batch_size:
+        pending = len(self.works) + len(self.authors) + len(self.citations) + len(self.rejects)
+        if pending >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
         now = _now()
         with self.store.engine.begin() as conn:
-            result = write_works(conn, self.records, name_key, now)
+            result = write_records(conn, self.works, KEYS, now)
+            write_source_authors(conn, self.authors, now)
+            write_citation_claims(conn, self.citations)
             write_rejects(conn, self.rejects, now)
             set_meta(conn, "last_ingest", now.isoformat(timespec="seconds"))
         self.summary.added += result.added
         self.summary.updated += result.updated
         self.summary.unchanged += result.unchanged
         self.summary.rejected += len(self.rejects)
-        self.records.clear()
-        self.rejects.clear()
+        self.summary.authors += len(self.authors)
+        self.summary.citations += len(self.citations)
+        for pending in (self.works, self.authors, self.citations, self.rejects):
+            pending.clear()
 
 
 def ingest_paths(
@@ -117,11 +157,18 @@ def ingest_paths(
 
 
 def build(store: Store) -> BuildSummary:
-    """Resolve authors and compute every metric and badge, in one transaction."""
+    """Merge records into works, resolve authors, compute every metric, in one transaction."""
     now = _now()
     with store.engine.begin() as conn:
+        merging = build_works(conn)
+        clear_rejects(conn, BUILD_CONFLICTS)
+        write_rejects(
+            conn,
+            [Reject(BUILD_CONFLICTS, c.record_id, c.reason) for c in merging.conflicts],
+            now,
+        )
         resolved = resolve_authors(conn, now)
         compute_all(conn, badge_quotas())
         set_meta(conn, "last_build", now.isoformat(timespec="seconds"))
         counts = corpus_counts(conn)
-    return BuildSummary(counts["works"], counts["authors"], resolved)
+    return BuildSummary(counts["works"], counts["authors"], resolved, merging)

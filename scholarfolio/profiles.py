@@ -6,32 +6,35 @@ profile and ``GET /api/authors/{id}`` render the same :func:`get_profile` dict.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from scholarfolio.errors import BadInput, NotFound
 from scholarfolio.identity.names import fold, name_key
 from scholarfolio.models import AuthorName
 from scholarfolio.store import Store, queries
 from scholarfolio.store.queries import AnyRow
+from scholarfolio.works import work_entries
 
 MAX_QUERY_LENGTH = 200
 
 
-def _work_entry(rank: int, work: AnyRow, names: list[tuple[str, str]]) -> dict[str, Any]:
-    return {
-        "rank": rank,
-        "id": work.id,
-        "arxiv_id": work.arxiv_id,
-        "version": f"v{work.latest_version}",
-        "date": work.first_submitted.date().isoformat() if work.first_submitted else None,
-        "title": work.title,
-        "abstract": work.abstract,
-        "categories": work.categories.split(),
-        "authors": [{"id": author_id, "name": name} for author_id, name in names],
-        "citations": work.citations,
-        "doi": work.doi,
-        "journal_ref": work.journal_ref,
-    }
+def _reported_metrics(conn: Connection, ids: dict[str, list[str]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for source in ("openalex", "s2"):
+        row = queries.source_author_metrics(conn, source, ids.get(source, []))
+        if row is not None:
+            found[source] = {
+                "id": row.source_id,
+                "h_index": row.h_index,
+                "i10_index": row.i10_index,
+                "citations": row.citations,
+                "works": row.works_count,
+                "as_of": row.as_of.isoformat() if row.as_of else None,
+            }
+    return found
 
 
 def get_profile(store: Store, author_id: str) -> dict[str, Any]:
@@ -40,16 +43,22 @@ def get_profile(store: Store, author_id: str) -> dict[str, Any]:
         person = queries.author(conn, author_id)
         if person is None:
             raise NotFound(f"no author with id {author_id!r}")
-        works = queries.author_works(conn, author_id)
-        names = queries.work_authors(conn, [work.id for work in works])
+        rows = queries.author_works(conn, author_id)
+        entries = work_entries(conn, rows)
         yearly = queries.citations_by_year(conn, author_id)
         badges = queries.badges(conn, author_id)
         variants = [n for n in queries.spellings(conn, author_id) if n != person.name]
+        source_ids = queries.author_source_ids(conn, author_id)
+        reported = _reported_metrics(conn, source_ids)
+    for rank, entry in enumerate(entries, start=1):
+        entry["rank"] = rank
     return {
         "id": person.id,
         "name": person.name,
         "name_variants": variants,
         "badges": badges,
+        "ids": {scheme: values[0] for scheme, values in source_ids.items()},
+        "other_ids": {scheme: values[1:] for scheme, values in source_ids.items() if values[1:]},
         "metrics": {
             "works": person.works,
             "citations": person.citations,
@@ -58,9 +67,8 @@ def get_profile(store: Store, author_id: str) -> dict[str, Any]:
             "g_index": person.g_index,
             "citations_by_year": {str(year): count for year, count in yearly.items()},
         },
-        "works": [
-            _work_entry(rank, work, names[work.id]) for rank, work in enumerate(works, start=1)
-        ],
+        "reported_metrics": reported,
+        "works": entries,
     }
 
 
@@ -112,14 +120,40 @@ def corpus_stats(store: Store) -> dict[str, Any]:
     }
 
 
-def find_author(store: Store, id_or_name: str) -> str:
-    """The author id for an id or a name: exact id, exact name, else the best match.
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$", re.I)
+_OPENALEX_AUTHOR = re.compile(r"^(?:https?://openalex\.org/)?(A\d+)$", re.I)
+_S2_AUTHOR = re.compile(r"^(?:s2:)?(\d{3,12})$")
 
-    NotFound names the closest candidates when the name matches nobody exactly.
+
+def _by_source_id(conn: Connection, text: str) -> str | None:
+    for scheme, pattern in (("orcid", _ORCID), ("openalex", _OPENALEX_AUTHOR), ("s2", _S2_AUTHOR)):
+        match = pattern.match(text.strip())
+        if match:
+            value = match.group(1)
+            return queries.author_by_source_id(
+                conn, scheme, value.upper() if scheme != "s2" else value
+            )
+    return None
+
+
+def resolve_redirect(store: Store, author_id: str) -> str | None:
+    """The id an absorbed author id now answers as (after a merge), or None."""
+    with store.engine.connect() as conn:
+        return queries.redirect_target(conn, author_id)
+
+
+def find_author(store: Store, id_or_name: str) -> str:
+    """The author id for an id, a source's author id (OpenAlex A..., S2, ORCID) or a name.
+
+    Tried in order: exact id, an absorbed id's survivor, a source author id,
+    exact name, else the single best match; NotFound names what to try next.
     """
     with store.engine.connect() as conn:
         if queries.author(conn, id_or_name) is not None:
             return id_or_name
+        found = queries.redirect_target(conn, id_or_name) or _by_source_id(conn, id_or_name)
+        if found is not None:
+            return found
         tokens = _query_tokens(id_or_name)
         exact = queries.author_id_by_key(conn, name_key(AuthorName(id_or_name, id_or_name)))
         if exact is not None:

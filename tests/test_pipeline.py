@@ -33,6 +33,9 @@ def test_a_real_oai_page_goes_in_once(store: Store) -> None:
     again = pipeline.ingest_paths(store, [demo_file(RAW_PAGE)])
     assert (again.added, again.updated, again.unchanged) == (0, 0, 1000)
     with store.engine.connect() as conn:
+        assert queries.corpus_counts(conn)["records"] == 1000
+    pipeline.build(store)
+    with store.engine.connect() as conn:
         assert queries.corpus_counts(conn)["works"] == 1000
 
 

@@ -35,6 +35,7 @@ def badge_quotas(environ: Mapping[str, str] | None = None) -> list[BadgeQuota]:
 def compute_all(conn: Connection, quotas: list[BadgeQuota]) -> None:
     """Per-work citations, then every author's metrics, yearly citations and badges."""
     batch.compute_work_metrics(conn)
+    batch.compute_work_citations_by_year(conn)
     batch.compute_author_metrics(conn)
     batch.compute_citations_by_year(conn)
     batch.assign_badges(conn, quotas)

@@ -15,14 +15,21 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from scholarfolio.store.queries import AnyRow
 from scholarfolio.store.schema import (
     author_badges,
     author_citations_by_year,
     author_metrics,
+    author_nodes,
+    author_redirects,
     authors,
     authorships,
     citations,
+    reported_citations,
+    work_citations_by_year,
+    work_members,
     work_metrics,
+    work_reported,
     works,
 )
 
@@ -40,98 +47,156 @@ class BadgeQuota:
 # --- authors -----------------------------------------------------------------
 
 
-def unknown_name_keys(conn: Connection) -> list[str]:
-    """Name keys used by authorships that no author row has yet."""
-    query = (
-        sa.select(authorships.c.name_key)
-        .distinct()
-        .select_from(authorships.outerjoin(authors, authors.c.name_key == authorships.c.name_key))
-        .where(authors.c.id.is_(None))
-        .where(authorships.c.name_key != "")
-    )
-    return list(conn.scalars(query))
+def authorship_identities(conn: Connection) -> Iterator[AnyRow]:
+    """Every authorship with the keys identity works from, in a stable order."""
+    a = authorships.c
+    query = sa.select(
+        a.work_id, a.position, a.name, a.name_key, a.orcid, a.openalex_id, a.s2_id
+    ).order_by(a.work_id, a.position)
+    yield from conn.execute(query)
 
 
-def insert_authors(conn: Connection, rows: Sequence[tuple[str, str, str]], now: datetime) -> None:
-    """Insert (id, name_key, name) author rows."""
-    if rows:
-        conn.execute(
-            authors.insert(),
-            [{"id": i, "name_key": k, "name": n, "created_at": now} for i, k, n in rows],
-        )
+def author_nodes_before(conn: Connection) -> dict[str, str]:
+    """Which author each identity key belonged to at the last build."""
+    return {n: a for n, a in conn.execute(sa.select(author_nodes.c.node, author_nodes.c.author_id))}
 
 
-def link_authorships(conn: Connection) -> int:
-    """Point every unresolved authorship at the author with its name key."""
-    author_id = (
-        sa.select(authors.c.id)
-        .where(authors.c.name_key == authorships.c.name_key)
-        .scalar_subquery()
-    )
-    result = conn.execute(
-        authorships.update().where(authorships.c.author_id.is_(None)).values(author_id=author_id)
-    )
-    return int(result.rowcount or 0)
+def known_author_ids(conn: Connection) -> set[str]:
+    """The ids of the authors stored now."""
+    return set(conn.scalars(sa.select(authors.c.id)))
 
 
-def name_spellings(conn: Connection) -> Iterator[tuple[str, str, int]]:
-    """(author id, spelling, times used) for every author, ordered by author."""
-    query = (
-        sa.select(authorships.c.author_id, authorships.c.name, sa.func.count())
-        .where(authorships.c.author_id.is_not(None))
-        .group_by(authorships.c.author_id, authorships.c.name)
-        .order_by(authorships.c.author_id)
-    )
-    for author_id, spelling, count in conn.execute(query):
-        yield str(author_id), str(spelling), int(count)
+def replace_author_nodes(conn: Connection, nodes: dict[str, str]) -> None:
+    """Remember which author each identity key belongs to now."""
+    conn.execute(author_nodes.delete())
+    if nodes:
+        conn.execute(author_nodes.insert(), [{"node": n, "author_id": a} for n, a in nodes.items()])
 
 
-def current_names(conn: Connection) -> dict[str, str]:
-    """Every author's shown name, by id."""
-    return {row.id: row.name for row in conn.execute(sa.select(authors.c.id, authors.c.name))}
-
-
-def rename_authors(conn: Connection, names: dict[str, str]) -> None:
-    """Set the shown name of the given authors."""
-    if names:
+def replace_authors(conn: Connection, rows: Sequence[tuple[str, str, str]], now: datetime) -> None:
+    """Make the author table exactly (id, name, name_key) rows, keeping creation times."""
+    wanted = {author_id: (name, key) for author_id, name, key in rows}
+    existing = known_author_ids(conn)
+    gone = existing - set(wanted)
+    if gone:
+        for table in (author_badges, author_citations_by_year, author_metrics, authors):
+            column = table.c.author_id if table is not authors else authors.c.id
+            conn.execute(table.delete().where(column.in_(sorted(gone))))
+    fresh = [
+        {"id": i, "name": n, "name_key": k, "created_at": now}
+        for i, (n, k) in wanted.items()
+        if i not in existing
+    ]
+    if fresh:
+        conn.execute(authors.insert(), fresh)
+    kept = [
+        {"author": i, "new_name": n, "new_key": k} for i, (n, k) in wanted.items() if i in existing
+    ]
+    if kept:
         conn.execute(
             authors.update()
             .where(authors.c.id == sa.bindparam("author"))
-            .values(name=sa.bindparam("new_name")),
-            [{"author": i, "new_name": n} for i, n in names.items()],
+            .values(name=sa.bindparam("new_name"), name_key=sa.bindparam("new_key")),
+            kept,
         )
 
 
-def drop_orphan_authors(conn: Connection) -> int:
-    """Remove authors no authorship points at (their ids come back with their name)."""
-    orphan = ~sa.exists().where(authorships.c.author_id == authors.c.id)
-    for table in (author_badges, author_citations_by_year, author_metrics):
+def assign_authorships(conn: Connection, rows: Sequence[tuple[int, int, str]]) -> None:
+    """Set the author of each (work, position) authorship."""
+    if rows:
         conn.execute(
-            table.delete().where(table.c.author_id.in_(sa.select(authors.c.id).where(orphan)))
+            authorships.update()
+            .where(authorships.c.work_id == sa.bindparam("work"))
+            .where(authorships.c.position == sa.bindparam("pos"))
+            .values(author_id=sa.bindparam("author")),
+            [{"work": w, "pos": p, "author": a} for w, p, a in rows],
         )
-    return int(conn.execute(authors.delete().where(orphan)).rowcount or 0)
+
+
+def add_redirects(conn: Connection, pairs: dict[str, str], now: datetime) -> None:
+    """Record that old author ids now answer as new ones (and re-point older redirects)."""
+    for old, new in pairs.items():
+        conn.execute(author_redirects.delete().where(author_redirects.c.old_id == old))
+        conn.execute(
+            author_redirects.update().where(author_redirects.c.new_id == old).values(new_id=new)
+        )
+        conn.execute(author_redirects.insert().values(old_id=old, new_id=new, created_at=now))
+    # An id in use again is no longer a redirect.
+    conn.execute(
+        author_redirects.delete().where(author_redirects.c.old_id.in_(sa.select(authors.c.id)))
+    )
 
 
 # --- metrics -----------------------------------------------------------------
 
 
 def compute_work_metrics(conn: Connection) -> None:
-    """Per work: citing works in the corpus (each citing work once)."""
+    """Per work: citing works in the corpus (each once), and the figure metrics use.
+
+    Each count, in-corpus or reported by a source, is a lower bound of the
+    truth, so a work's ``citations`` is the largest of them.
+    """
     in_corpus = (
         sa.select(citations.c.cited_work_id, sa.func.count().label("n"))
         .group_by(citations.c.cited_work_id)
         .subquery()
     )
+    reported = (
+        sa.select(work_reported.c.work_id, sa.func.max(work_reported.c.citations).label("n"))
+        .group_by(work_reported.c.work_id)
+        .subquery()
+    )
     count = sa.func.coalesce(in_corpus.c.n, 0)
+    best = sa.case(
+        (sa.func.coalesce(reported.c.n, 0) > count, sa.func.coalesce(reported.c.n, 0)),
+        else_=count,
+    )
     conn.execute(work_metrics.delete())
     conn.execute(
         work_metrics.insert().from_select(
             ["work_id", "citations_in_corpus", "citations"],
-            sa.select(works.c.id, count, count).select_from(
-                works.outerjoin(in_corpus, in_corpus.c.cited_work_id == works.c.id)
+            sa.select(works.c.id, count, best).select_from(
+                works.outerjoin(in_corpus, in_corpus.c.cited_work_id == works.c.id).outerjoin(
+                    reported, reported.c.work_id == works.c.id
+                )
             ),
         )
     )
+
+
+def _yearly_in_corpus(conn: Connection) -> dict[tuple[int, int], int]:
+    citing = works.alias("citing")
+    year = sa.cast(sa.extract("year", citing.c.date), sa.Integer)
+    query = (
+        sa.select(citations.c.cited_work_id, year, sa.func.count())
+        .select_from(citations.join(citing, citing.c.id == citations.c.citing_work_id))
+        .where(citing.c.date.is_not(None))
+        .group_by(citations.c.cited_work_id, year)
+    )
+    return {(work, int(y)): int(n) for work, y, n in conn.execute(query)}
+
+
+def _yearly_reported(conn: Connection) -> Iterator[tuple[int, int, int]]:
+    query = sa.select(work_members.c.work_id, reported_citations.c.by_year).select_from(
+        work_members.join(
+            reported_citations, reported_citations.c.record_id == work_members.c.record_id
+        )
+    )
+    for work_id, by_year in conn.execute(query):
+        for year, count in (by_year or {}).items():
+            yield work_id, int(year), int(count)
+
+
+def compute_work_citations_by_year(conn: Connection) -> None:
+    """Per work and year: the largest of the in-corpus count and each source's count."""
+    yearly = _yearly_in_corpus(conn)
+    for work_id, year, count in _yearly_reported(conn):
+        key = (work_id, year)
+        yearly[key] = max(yearly.get(key, 0), count)
+    conn.execute(work_citations_by_year.delete())
+    rows = [{"work_id": w, "year": y, "citations": n} for (w, y), n in sorted(yearly.items()) if n]
+    if rows:
+        conn.execute(work_citations_by_year.insert(), rows)
 
 
 def _author_works() -> sa.Subquery:
@@ -184,22 +249,16 @@ def compute_author_metrics(conn: Connection) -> None:
 
 
 def compute_citations_by_year(conn: Connection) -> None:
-    """Per author and year: citations received from works first submitted that year."""
+    """Per author and year: the sum of their works' yearly citations."""
     aw = _author_works()
-    citing = works.alias("citing")
-    year = sa.cast(sa.extract("year", citing.c.first_submitted), sa.Integer)
+    yearly = work_citations_by_year.c
     conn.execute(author_citations_by_year.delete())
     conn.execute(
         author_citations_by_year.insert().from_select(
             ["author_id", "year", "citations"],
-            sa.select(aw.c.author_id, year, sa.func.count())
-            .select_from(
-                aw.join(citations, citations.c.cited_work_id == aw.c.work_id).join(
-                    citing, citing.c.id == citations.c.citing_work_id
-                )
-            )
-            .where(citing.c.first_submitted.is_not(None))
-            .group_by(aw.c.author_id, year),
+            sa.select(aw.c.author_id, yearly.year, sa.func.sum(yearly.citations))
+            .select_from(aw.join(work_citations_by_year, yearly.work_id == aw.c.work_id))
+            .group_by(aw.c.author_id, yearly.year),
         )
     )
 

@@ -12,17 +12,38 @@ from scholarfolio.store.schema import (
     author_badges,
     author_citations_by_year,
     author_metrics,
+    author_redirects,
     authors,
     authorships,
     citations,
     meta,
+    records,
     rejects,
+    source_authors,
+    work_ids,
+    work_members,
     work_metrics,
+    work_reported,
     works,
 )
 
 # Rows whose columns the query decides; read by attribute.
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+
+WORK_COLUMNS = (
+    works.c.id,
+    works.c.arxiv_id,
+    works.c.latest_version,
+    works.c.date,
+    works.c.title,
+    works.c.abstract,
+    works.c.categories,
+    works.c.doi,
+    works.c.journal_ref,
+    works.c.venue,
+    sa.func.coalesce(work_metrics.c.citations, 0).label("citations"),
+    sa.func.coalesce(work_metrics.c.citations_in_corpus, 0).label("citations_in_corpus"),
+)
 
 _SUMMARY_COLUMNS = (
     authors.c.id,
@@ -94,39 +115,168 @@ def author_works(conn: Connection, author_id: str) -> list[AnyRow]:
         .subquery()
     )
     query = (
-        sa.select(
-            works.c.id,
-            works.c.arxiv_id,
-            works.c.latest_version,
-            works.c.first_submitted,
-            works.c.title,
-            works.c.abstract,
-            works.c.categories,
-            works.c.doi,
-            works.c.journal_ref,
-            sa.func.coalesce(work_metrics.c.citations, 0).label("citations"),
-        )
+        sa.select(*WORK_COLUMNS)
         .select_from(
             works.join(mine, mine.c.work_id == works.c.id).outerjoin(
                 work_metrics, work_metrics.c.work_id == works.c.id
             )
         )
-        .order_by(works.c.first_submitted.desc(), works.c.arxiv_id.desc())
+        .order_by(works.c.date.desc().nulls_last(), works.c.id.desc())
     )
     return list(conn.execute(query))
 
 
-def work_authors(conn: Connection, work_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+def work_authors(conn: Connection, wanted: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     """(author id, name as written) of each work, in source order."""
-    listed: dict[int, list[tuple[str, str]]] = {work_id: [] for work_id in work_ids}
-    query = (
-        sa.select(authorships.c.work_id, authorships.c.author_id, authorships.c.name)
-        .where(authorships.c.work_id.in_(list(work_ids)))
-        .order_by(authorships.c.work_id, authorships.c.position)
-    )
-    for work_id, author_id, name in conn.execute(query):
-        listed[work_id].append((author_id, name))
+    listed: dict[int, list[tuple[str, str]]] = {work_id: [] for work_id in wanted}
+    for chunk in _chunks(wanted):
+        query = (
+            sa.select(authorships.c.work_id, authorships.c.author_id, authorships.c.name)
+            .where(authorships.c.work_id.in_(chunk))
+            .order_by(authorships.c.work_id, authorships.c.position)
+        )
+        for work_id, author_id, name in conn.execute(query):
+            listed[work_id].append((author_id, name))
     return listed
+
+
+def _chunks(values: Sequence[int], size: int = 900) -> Iterator[list[int]]:
+    # SQLite caps bound parameters per statement.
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def work_identifiers(conn: Connection, wanted: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Every identifier of each work, one value per scheme (the smallest when several)."""
+    found: dict[int, dict[str, str]] = {work_id: {} for work_id in wanted}
+    for chunk in _chunks(wanted):
+        query = (
+            sa.select(work_ids.c.work_id, work_ids.c.scheme, work_ids.c.value)
+            .where(work_ids.c.work_id.in_(chunk))
+            .order_by(work_ids.c.work_id, work_ids.c.scheme, work_ids.c.value.desc())
+        )
+        for work_id, scheme, value in conn.execute(query):
+            found[work_id][scheme] = value
+    return found
+
+
+def work_sources(conn: Connection, wanted: Sequence[int]) -> dict[int, list[AnyRow]]:
+    """The records merged into each work: source, its id, the rule and what it matched."""
+    found: dict[int, list[AnyRow]] = {work_id: [] for work_id in wanted}
+    matched = records.alias("matched")
+    for chunk in _chunks(wanted):
+        query = (
+            sa.select(
+                work_members.c.work_id,
+                records.c.source,
+                records.c.source_id,
+                work_members.c.rule,
+                matched.c.source.label("matched_source"),
+                matched.c.source_id.label("matched_id"),
+            )
+            .select_from(
+                work_members.join(records, records.c.id == work_members.c.record_id).outerjoin(
+                    matched, matched.c.id == work_members.c.matched
+                )
+            )
+            .where(work_members.c.work_id.in_(chunk))
+            .order_by(work_members.c.work_id, records.c.source, records.c.source_id)
+        )
+        for row in conn.execute(query):
+            found[row.work_id].append(row)
+    return found
+
+
+def work_reported_counts(conn: Connection, wanted: Sequence[int]) -> dict[int, list[AnyRow]]:
+    """Each source's reported citation count of each work, with its date."""
+    found: dict[int, list[AnyRow]] = {work_id: [] for work_id in wanted}
+    for chunk in _chunks(wanted):
+        query = (
+            sa.select(work_reported)
+            .where(work_reported.c.work_id.in_(chunk))
+            .order_by(work_reported.c.work_id, work_reported.c.source)
+        )
+        for row in conn.execute(query):
+            found[row.work_id].append(row)
+    return found
+
+
+def author_source_ids(conn: Connection, author_id: str) -> dict[str, list[str]]:
+    """The ORCIDs, OpenAlex and S2 author ids on the author's authorships, most used first."""
+    found: dict[str, list[str]] = {}
+    for scheme, column in (
+        ("orcid", authorships.c.orcid),
+        ("openalex", authorships.c.openalex_id),
+        ("s2", authorships.c.s2_id),
+    ):
+        query = (
+            sa.select(column, sa.func.count().label("n"))
+            .where(authorships.c.author_id == author_id, column.is_not(None))
+            .group_by(column)
+            .order_by(sa.desc("n"), column)
+        )
+        values = [value for value, _ in conn.execute(query)]
+        if values:
+            found[scheme] = values
+    return found
+
+
+def source_author_metrics(conn: Connection, source: str, ids: Sequence[str]) -> AnyRow | None:
+    """What a source reports about the author behind the ids (its fullest record)."""
+    query = (
+        sa.select(source_authors)
+        .where(source_authors.c.source == source, source_authors.c.source_id.in_(list(ids)))
+        .order_by(source_authors.c.works_count.desc().nulls_last(), source_authors.c.source_id)
+        .limit(1)
+    )
+    return conn.execute(query).first()
+
+
+def redirect_target(conn: Connection, author_id: str) -> str | None:
+    """The id an absorbed author id now answers as, if any."""
+    return conn.scalar(
+        sa.select(author_redirects.c.new_id).where(author_redirects.c.old_id == author_id)
+    )
+
+
+def author_by_source_id(conn: Connection, scheme: str, value: str) -> str | None:
+    """The author whose authorships carry this ORCID, OpenAlex or S2 author id."""
+    column = {
+        "orcid": authorships.c.orcid,
+        "openalex": authorships.c.openalex_id,
+        "s2": authorships.c.s2_id,
+    }[scheme]
+    query = (
+        sa.select(authorships.c.author_id, sa.func.count().label("n"))
+        .where(column == value, authorships.c.author_id.is_not(None))
+        .group_by(authorships.c.author_id)
+        .order_by(sa.desc("n"))
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return str(row.author_id) if row else None
+
+
+def find_works(
+    conn: Connection, title_words: Sequence[str], identifier: tuple[str, str] | None
+) -> Iterator[AnyRow]:
+    """Works whose title holds every word, or that carry the identifier; all when neither."""
+    query = sa.select(*WORK_COLUMNS).select_from(
+        works.outerjoin(work_metrics, work_metrics.c.work_id == works.c.id)
+    )
+    if identifier is not None:
+        scheme, value = identifier
+        holders = sa.select(work_ids.c.work_id).where(
+            work_ids.c.scheme == scheme, work_ids.c.value == value
+        )
+        query = query.where(works.c.id.in_(holders))
+    for word in title_words:
+        query = query.where(
+            sa.func.lower(works.c.title).like(f"%{_escape_like(word)}%", escape="\\")
+        )
+    yield from conn.execution_options(stream_results=True).execute(
+        query.order_by(works.c.date.desc().nulls_last(), works.c.id.desc())
+    )
 
 
 def _escape_like(text: str) -> str:
@@ -153,8 +303,9 @@ def _count(conn: Connection, table: sa.Table) -> int:
 
 
 def corpus_counts(conn: Connection) -> dict[str, int]:
-    """How many works, authors, citation edges and rejects the store holds."""
+    """How many source records, works, authors, citation edges and rejects the store holds."""
     return {
+        "records": _count(conn, records),
         "works": _count(conn, works),
         "authors": _count(conn, authors),
         "citations": _count(conn, citations),

@@ -1,8 +1,16 @@
 """The store's tables, as SQLAlchemy Core metadata.
 
-Portable SQL only (SQLite and PostgreSQL run the same schema). The migrations in
-``migrations/versions`` create these tables; a test checks that the migrated
-database and this metadata agree.
+Two layers. The *record* tables keep what each source said, one row per
+source record, never merged or cut: ``records`` and its ids, versions,
+authors, references and reported counts, plus ``source_authors`` and
+``citation_claims``. The *derived* tables are rebuilt by ``scholarfolio
+build`` from the records: ``works`` (one per paper, merging the records that
+describe it), their versions, ids, authorships and citations, and every metric.
+Human decisions (``work_splits``) and stable-id bookkeeping (``author_nodes``,
+``author_redirects``) persist across builds.
+
+Portable SQL only: SQLite and PostgreSQL run the same schema. The migrations
+in ``migrations/versions`` create these tables; a test checks they agree.
 """
 
 from __future__ import annotations
@@ -12,63 +20,92 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 
-def _work_ref(name: str = "work_id", primary_key: bool = True) -> sa.Column[int]:
+def _ref(name: str, target: str, primary_key: bool = True) -> sa.Column[int]:
     return sa.Column(
         name,
         sa.Integer,
-        sa.ForeignKey("works.id", ondelete="CASCADE"),
+        sa.ForeignKey(target, ondelete="CASCADE"),
         primary_key=primary_key,
         nullable=False,
     )
 
 
-works = sa.Table(
-    "works",
+def _record_ref(primary_key: bool = True) -> sa.Column[int]:
+    return _ref("record_id", "records.id", primary_key)
+
+
+def _work_ref(name: str = "work_id", primary_key: bool = True) -> sa.Column[int]:
+    return _ref(name, "works.id", primary_key)
+
+
+def _author_ref(primary_key: bool = True) -> sa.Column[str]:
+    return sa.Column(
+        "author_id",
+        sa.String(80),
+        sa.ForeignKey("authors.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+    )
+
+
+# --- what the sources said ----------------------------------------------------
+
+records = sa.Table(
+    "records",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("arxiv_id", sa.String(64), unique=True),
+    # Source family (arxiv, openalex, s2, crossref, bibtex, csl) and its own id.
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("source_id", sa.String(255), nullable=False),
+    sa.Column("format", sa.String(32), nullable=False),
+    sa.Column("arxiv_id", sa.String(64)),
+    sa.Column("doi", sa.String(255)),
     sa.Column("title", sa.Text, nullable=False),
+    sa.Column("title_key", sa.String(255), nullable=False),
     sa.Column("abstract", sa.Text),
     # Space-separated, primary category first (arXiv's own convention).
     sa.Column("categories", sa.Text, nullable=False, server_default=""),
-    sa.Column("doi", sa.String(255)),
     sa.Column("journal_ref", sa.Text),
     sa.Column("comments", sa.Text),
     sa.Column("report_no", sa.Text),
     sa.Column("license", sa.Text),
     sa.Column("submitter", sa.Text),
+    sa.Column("venue", sa.Text),
+    sa.Column("work_type", sa.String(64)),
+    sa.Column("year", sa.Integer),
+    sa.Column("published", sa.Date),
     sa.Column("latest_version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("first_submitted", sa.DateTime),
     sa.Column("source_updated", sa.Date),
-    # Fingerprint of the winning record's content: re-ingesting it changes nothing.
+    # Fingerprint of the winning record's content: re-reading it changes nothing.
     sa.Column("content_hash", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("source", "source_id", name="uq_records_source_id"),
 )
-sa.Index("ix_works_first_submitted", works.c.first_submitted)
+sa.Index("ix_records_title_key", records.c.title_key)
 
-work_versions = sa.Table(
-    "work_versions",
+record_ids = sa.Table(
+    "record_ids",
     metadata,
-    _work_ref(),
+    _record_ref(),
+    sa.Column("scheme", sa.String(16), primary_key=True),
+    sa.Column("value", sa.String(255), primary_key=True),
+)
+sa.Index("ix_record_ids_value", record_ids.c.scheme, record_ids.c.value)
+
+record_versions = sa.Table(
+    "record_versions",
+    metadata,
+    _record_ref(),
     sa.Column("number", sa.Integer, primary_key=True),
     sa.Column("submitted", sa.DateTime),
     sa.Column("size", sa.String(32)),
 )
 
-authors = sa.Table(
-    "authors",
+record_authors = sa.Table(
+    "record_authors",
     metadata,
-    sa.Column("id", sa.String(80), primary_key=True),
-    sa.Column("name_key", sa.String(255), nullable=False, unique=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-
-authorships = sa.Table(
-    "authorships",
-    metadata,
-    _work_ref(),
+    _record_ref(),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("raw_name", sa.Text, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
@@ -76,34 +113,68 @@ authorships = sa.Table(
     sa.Column("forenames", sa.Text),
     sa.Column("suffix", sa.Text),
     sa.Column("affiliations", sa.JSON, nullable=False),
+    sa.Column("orcid", sa.String(32)),
+    sa.Column("source_author_id", sa.String(64)),
     sa.Column("name_key", sa.String(255), nullable=False),
-    # Null until `build` resolves the name to an author.
-    sa.Column("author_id", sa.String(80), sa.ForeignKey("authors.id")),
 )
-sa.Index("ix_authorships_author_id", authorships.c.author_id)
-sa.Index("ix_authorships_name_key", authorships.c.name_key)
 
-citations = sa.Table(
-    "citations",
+record_references = sa.Table(
+    "record_references",
     metadata,
-    _work_ref("citing_work_id"),
-    _work_ref("cited_work_id"),
-    sa.Column("source", sa.String(32), nullable=False),
+    _record_ref(),
+    sa.Column("scheme", sa.String(16), primary_key=True),
+    sa.Column("value", sa.String(255), primary_key=True),
 )
-sa.Index("ix_citations_cited", citations.c.cited_work_id)
+
+reported_citations = sa.Table(
+    "reported_citations",
+    metadata,
+    _record_ref(),
+    sa.Column("citations", sa.Integer, nullable=False),
+    sa.Column("as_of", sa.Date),
+    # {"2024": 12, ...} as the source reports it.
+    sa.Column("by_year", sa.JSON, nullable=False),
+)
+
+source_authors = sa.Table(
+    "source_authors",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("orcid", sa.String(32)),
+    sa.Column("alternative_names", sa.JSON, nullable=False),
+    sa.Column("works_count", sa.Integer),
+    sa.Column("citations", sa.Integer),
+    sa.Column("h_index", sa.Integer),
+    sa.Column("i10_index", sa.Integer),
+    sa.Column("as_of", sa.Date),
+    sa.Column("file", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("source", "source_id", name="uq_source_authors_source_id"),
+)
+
+citation_claims = sa.Table(
+    "citation_claims",
+    metadata,
+    sa.Column("source", sa.String(16), primary_key=True),
+    sa.Column("citing_scheme", sa.String(16), primary_key=True),
+    sa.Column("citing_value", sa.String(255), primary_key=True),
+    sa.Column("cited_scheme", sa.String(16), primary_key=True),
+    sa.Column("cited_value", sa.String(255), primary_key=True),
+)
 
 provenance = sa.Table(
     "provenance",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _work_ref(primary_key=False),
-    sa.Column("source", sa.String(32), nullable=False),
+    _record_ref(primary_key=False),
     sa.Column("file", sa.Text, nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("record_version", sa.Integer, nullable=False),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
 )
-sa.Index("ix_provenance_work", provenance.c.work_id)
+sa.Index("ix_provenance_record", provenance.c.record_id)
 
 rejects = sa.Table(
     "rejects",
@@ -118,20 +189,166 @@ rejects = sa.Table(
 )
 sa.Index("ix_rejects_file", rejects.c.file)
 
+# --- human decisions and id bookkeeping (kept across builds) -------------------
+
+work_splits = sa.Table(
+    "work_splits",
+    metadata,
+    # The two records must never be in one work, whatever the rules say.
+    _record_ref(),
+    sa.Column(
+        "apart_from",
+        sa.Integer,
+        sa.ForeignKey("records.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+work_keys = sa.Table(
+    "work_keys",
+    metadata,
+    # Which work each record belonged to at the last build: work ids stay stable.
+    _record_ref(),
+    sa.Column("work_id", sa.Integer, nullable=False),
+)
+
+author_nodes = sa.Table(
+    "author_nodes",
+    metadata,
+    # Which author each identity key ("name:...", "openalex:A...") belonged to.
+    sa.Column("node", sa.String(300), primary_key=True),
+    sa.Column("author_id", sa.String(80), nullable=False),
+)
+
+author_redirects = sa.Table(
+    "author_redirects",
+    metadata,
+    sa.Column("old_id", sa.String(80), primary_key=True),
+    sa.Column("new_id", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# --- derived by build -----------------------------------------------------------
+
+works = sa.Table(
+    "works",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("abstract", sa.Text),
+    sa.Column("arxiv_id", sa.String(64)),
+    sa.Column("doi", sa.String(255)),
+    sa.Column("categories", sa.Text, nullable=False, server_default=""),
+    sa.Column("journal_ref", sa.Text),
+    sa.Column("venue", sa.Text),
+    sa.Column("work_type", sa.String(64)),
+    sa.Column("latest_version", sa.Integer),
+    # First arXiv version, else the earliest publication date of any record.
+    sa.Column("date", sa.DateTime),
+    sa.Column("year", sa.Integer),
+    # The record whose metadata the work shows, and the one whose author list
+    # it uses (the longest: sources that cap author lists never win).
+    sa.Column("representative", sa.Integer, nullable=False),
+    sa.Column("author_source", sa.Integer, nullable=False),
+)
+sa.Index("ix_works_date", works.c.date)
+sa.Index("ix_works_arxiv_id", works.c.arxiv_id)
+
+work_members = sa.Table(
+    "work_members",
+    metadata,
+    _work_ref(primary_key=False),
+    sa.Column("record_id", sa.Integer, primary_key=True),
+    # The rule that put the record in this work, and the record it matched.
+    sa.Column("rule", sa.String(64), nullable=False),
+    sa.Column("matched", sa.Integer),
+)
+sa.Index("ix_work_members_work", work_members.c.work_id)
+
+work_ids = sa.Table(
+    "work_ids",
+    metadata,
+    _work_ref(),
+    sa.Column("scheme", sa.String(16), primary_key=True),
+    sa.Column("value", sa.String(255), primary_key=True),
+)
+sa.Index("ix_work_ids_value", work_ids.c.scheme, work_ids.c.value)
+
+work_versions = sa.Table(
+    "work_versions",
+    metadata,
+    _work_ref(),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("submitted", sa.DateTime),
+)
+
+authors = sa.Table(
+    "authors",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_key", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+sa.Index("ix_authors_name_key", authors.c.name_key)
+
+authorships = sa.Table(
+    "authorships",
+    metadata,
+    _work_ref(),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("raw_name", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("affiliations", sa.JSON, nullable=False),
+    sa.Column("orcid", sa.String(32)),
+    sa.Column("openalex_id", sa.String(64)),
+    sa.Column("s2_id", sa.String(64)),
+    sa.Column("name_key", sa.String(255), nullable=False),
+    sa.Column("author_id", sa.String(80)),
+)
+sa.Index("ix_authorships_author_id", authorships.c.author_id)
+
+citations = sa.Table(
+    "citations",
+    metadata,
+    _work_ref("citing_work_id"),
+    _work_ref("cited_work_id"),
+)
+sa.Index("ix_citations_cited", citations.c.cited_work_id)
+
+work_reported = sa.Table(
+    "work_reported",
+    metadata,
+    _work_ref(),
+    sa.Column("source", sa.String(16), primary_key=True),
+    sa.Column("citations", sa.Integer, nullable=False),
+    sa.Column("as_of", sa.Date),
+)
+
 work_metrics = sa.Table(
     "work_metrics",
     metadata,
     _work_ref(),
     sa.Column("citations_in_corpus", sa.Integer, nullable=False),
-    # The figure author metrics use: the in-corpus count for now; later the
-    # largest of it and the counts sources report.
+    # The figure author metrics use: the largest of the in-corpus count and
+    # every count a source reports (each is a lower bound of the truth).
+    sa.Column("citations", sa.Integer, nullable=False),
+)
+
+work_citations_by_year = sa.Table(
+    "work_citations_by_year",
+    metadata,
+    _work_ref(),
+    sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("citations", sa.Integer, nullable=False),
 )
 
 author_metrics = sa.Table(
     "author_metrics",
     metadata,
-    sa.Column("author_id", sa.String(80), sa.ForeignKey("authors.id"), primary_key=True),
+    _author_ref(),
     sa.Column("works", sa.Integer, nullable=False),
     sa.Column("citations", sa.Integer, nullable=False),
     sa.Column("h_index", sa.Integer, nullable=False),
@@ -143,7 +360,7 @@ sa.Index("ix_author_metrics_citations", author_metrics.c.citations)
 author_citations_by_year = sa.Table(
     "author_citations_by_year",
     metadata,
-    sa.Column("author_id", sa.String(80), sa.ForeignKey("authors.id"), primary_key=True),
+    _author_ref(),
     sa.Column("year", sa.Integer, primary_key=True),
     sa.Column("citations", sa.Integer, nullable=False),
 )
@@ -151,7 +368,7 @@ author_citations_by_year = sa.Table(
 author_badges = sa.Table(
     "author_badges",
     metadata,
-    sa.Column("author_id", sa.String(80), sa.ForeignKey("authors.id"), primary_key=True),
+    _author_ref(),
     sa.Column("badge", sa.String(64), primary_key=True),
 )
 
