@@ -22,7 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from scholarfolio import pipeline, profiles, settings
-from scholarfolio.demo import demo_files
+from scholarfolio.demo import all_demo_files
 from scholarfolio.errors import BadInput, ScholarfolioError
 from scholarfolio.models import IngestSummary
 from scholarfolio.store import Store, queries
@@ -244,12 +244,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Build the demo store and exit.")
 @click.pass_context
 def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
-    """Build profiles from the bundled real arXiv sample and serve them.
+    """Build profiles from the bundled real arXiv and OpenAlex sample and serve them.
 
     Example: scholarfolio demo --port 8000
     """
     store = _open(ctx)
-    files = demo_files()
+    files = all_demo_files()
     if not files:
         raise BadInput("the demo corpus is missing from this installation")
     summary = _ingest(store, [str(path) for path in files])
@@ -300,3 +300,16 @@ def settings_command() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``scholarfolio`` command."""
     cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="scholarfolio")
+
+
+def _register_command_groups() -> None:
+    # The groups live in their own modules to keep this one small; they take
+    # the store from the root context like every command here.
+    from scholarfolio.cli_harvest import harvest
+    from scholarfolio.cli_works import works
+
+    cli.add_command(harvest)
+    cli.add_command(works)
+
+
+_register_command_groups()

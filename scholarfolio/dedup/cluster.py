@@ -213,8 +213,8 @@ def _compatible(a: _Group, b: _Group, generic: bool) -> bool:
     if a.dois and b.dois and not (a.dois & b.dois):
         return False
     if generic:
-        # A generic title needs the same known year, everywhere it is known.
-        return len(a.years | b.years) == 1
+        # A generic title needs the same year, known on both sides.
+        return bool(a.years) and a.years == b.years and len(a.years) == 1
     slack = 2 if (a.preprint or b.preprint) else 1
     return all(_members_agree(x, y, slack) for x in a.profiles for y in b.profiles)
 

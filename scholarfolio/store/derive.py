@@ -369,3 +369,30 @@ def _rebuild_citations(conn: Connection) -> None:
             sa.select(edges.c[0], edges.c[1]).where(edges.c[0] != edges.c[1]).distinct(),
         )
     )
+
+
+def work_member_records(conn: Connection, work_id: int) -> dict[int, tuple[str, str]]:
+    """The records of a work: record id -> (source, source id)."""
+    query = (
+        sa.select(records.c.id, records.c.source, records.c.source_id)
+        .select_from(work_members.join(records, records.c.id == work_members.c.record_id))
+        .where(work_members.c.work_id == work_id)
+    )
+    return {row.id: (row.source, row.source_id) for row in conn.execute(query)}
+
+
+def keep_apart(
+    conn: Connection, pairs: Sequence[tuple[int, int]], reason: str, now: datetime
+) -> int:
+    """Store human splits (pairs of records never to be one work); returns new pairs."""
+    known = set(kept_apart(conn))
+    fresh = [pair for pair in pairs if pair not in known]
+    if fresh:
+        conn.execute(
+            work_splits.insert(),
+            [
+                {"record_id": a, "apart_from": b, "reason": reason, "created_at": now}
+                for a, b in fresh
+            ],
+        )
+    return len(fresh)
