@@ -173,8 +173,12 @@ def _print_profile(profile: dict[str, Any]) -> None:
     for work in profile["works"]:
         names = [a["name"] for a in work["authors"]]
         shown = ", ".join(names[:5]) + (f" +{len(names) - 5}" if len(names) > 5 else "")
+        if work["arxiv_id"]:
+            label = f"{work['arxiv_id']}{work['version'] or ''}"
+        else:
+            label = next((f"{k}:{v}" for k, v in sorted(work["ids"].items())), f"work {work['id']}")
         out.print(
-            f"#{work['rank']} {work['arxiv_id']}{work['version']} {work['date'] or ''}  "
+            f"#{work['rank']} {label} {work['date'] or ''}  "
             f"{work['title']}\n    {shown}  [{work['citations']} citations]",
             markup=False,
         )
@@ -294,7 +298,9 @@ def settings_command() -> None:
     Example: SCHOLARFOLIO_FAMOUS_MIN_CITATIONS=50 scholarfolio settings
     """
     for setting in settings.REGISTRY:
-        click.echo(f"{setting.env_var}={setting.get()!s}\n    {setting.help}")
+        value = setting.get()
+        shown = ("(set)" if value else "") if setting.secret else str(value)
+        click.echo(f"{setting.env_var}={shown}\n    {setting.help}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -6,6 +6,8 @@ so the CLI and the web layer can turn any of them into one clear message:
 - :class:`BadInput`: the user gave something unusable (a missing file, an unknown
   format, a malformed query). The message says what was expected.
 - :class:`NotFound`: a named thing (an author, a work) is not in the store.
+  Its subclass :class:`Moved` says the thing now answers under another id
+  (an author absorbed by a merge); the web answers a permanent redirect.
 - :class:`StoreError`: the store cannot be opened or used (unknown ``--db``
   scheme, a missing database driver, a store that is not a scholarfolio store).
 - :class:`ServeError`: the web server cannot start (a port in use).
@@ -28,6 +30,15 @@ class BadInput(ScholarfolioError):
 
 class NotFound(ScholarfolioError):
     """A requested author, work or file does not exist."""
+
+
+class Moved(NotFound):
+    """The requested id was absorbed by a merge and now answers as ``new_id``."""
+
+    def __init__(self, old_id: str, new_id: str) -> None:
+        super().__init__(f"{old_id!r} is now {new_id!r}")
+        self.old_id = old_id
+        self.new_id = new_id
 
 
 class StoreError(ScholarfolioError):

@@ -150,7 +150,7 @@ _FAMILIES = {"s2ag": "s2", "csl": "csl"}
 
 
 def source_family(source: str) -> str:
-    """The source a format belongs to: ``openalex-work`` -> ``openalex``, ``s2ag-papers`` -> ``s2``."""
+    """The source a format belongs to (``openalex-work`` -> openalex, ``s2ag-papers`` -> s2)."""
     head = source.split("-", 1)[0]
     return _FAMILIES.get(head, head)
 

@@ -19,6 +19,7 @@ from scholarfolio.dedup.titles import title_key
 from scholarfolio.identity.names import name_key
 from scholarfolio.identity.resolve import ResolveSummary, resolve_authors
 from scholarfolio.ingest import expand_paths, read_file
+from scholarfolio.ingest.jsondocs import Parsed
 from scholarfolio.metrics.batch import badge_quotas, compute_all
 from scholarfolio.models import (
     AuthorRecord,
@@ -43,8 +44,6 @@ KEYS = Keys(name=name_key, title=title_key)
 # Conflicts found while merging records into works are kept with the rejects
 # under this name, replaced at every build.
 BUILD_CONFLICTS = "(build: conflicting ids)"
-
-Parsed = WorkRecord | AuthorRecord | CitationRecord | Reject
 
 
 class IngestProgress(Protocol):

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from scholarfolio.errors import BadInput, NotFound
+from scholarfolio.errors import BadInput, Moved, NotFound
 from scholarfolio.identity.names import fold, name_key
 from scholarfolio.models import AuthorName
 from scholarfolio.store import Store, queries
@@ -42,6 +42,9 @@ def get_profile(store: Store, author_id: str) -> dict[str, Any]:
     with store.engine.connect() as conn:
         person = queries.author(conn, author_id)
         if person is None:
+            moved_to = queries.redirect_target(conn, author_id)
+            if moved_to is not None:
+                raise Moved(author_id, moved_to)
             raise NotFound(f"no author with id {author_id!r}")
         rows = queries.author_works(conn, author_id)
         entries = work_entries(conn, rows)

@@ -23,6 +23,7 @@ class Setting(Generic[T]):
     name: str
     default: T
     help: str
+    secret: bool = False
 
     @property
     def env_var(self) -> str:
@@ -70,6 +71,17 @@ AUTHORS_SHOWN = Setting(
     "authors_shown", 5, "Authors shown per work before the '+N' that expands the list."
 )
 
+OPENALEX_API_KEY = Setting(
+    "openalex_api_key",
+    "",
+    "OpenAlex API key for `harvest openalex` (safer here than on a command line).",
+    secret=True,
+)
+OPENALEX_MAILTO = Setting(
+    "openalex_mailto", "", "Contact e-mail for OpenAlex's polite pool, for `harvest openalex`."
+)
+S2_API_KEY = Setting("s2_api_key", "", "Semantic Scholar API key for `harvest s2`.", secret=True)
+
 REGISTRY: tuple[Setting[str] | Setting[int] | Setting[float], ...] = (
     DB,
     HOST,
@@ -80,4 +92,7 @@ REGISTRY: tuple[Setting[str] | Setting[int] | Setting[float], ...] = (
     PROLIFIC_MIN_WORKS,
     INGEST_BATCH,
     AUTHORS_SHOWN,
+    OPENALEX_API_KEY,
+    OPENALEX_MAILTO,
+    S2_API_KEY,
 )

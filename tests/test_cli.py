@@ -85,4 +85,9 @@ def test_serve_on_a_taken_port_is_one_line(tmp_path: Path) -> None:
 def test_demo_builds_the_bundled_corpus(tmp_path: Path) -> None:
     result = run(tmp_path / "demo.db", "demo", "--no-serve")
     assert result.exit_code == 0, result.output
-    assert "demo corpus: 3210 works added, 0 updated, 0 rejected" in result.output
+    # 3,210 arXiv records and 2,643 distinct OpenAlex works (561 repeats across
+    # the 58 author files are already current when met again).
+    assert "demo corpus: 5853 works added, 0 updated, 0 rejected (561 already current)" in (
+        result.output
+    )
+    assert "58 source author records" in result.output

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from scholarfolio import pipeline, profiles
 from scholarfolio.cli import cli
-from scholarfolio.demo import openalex_demo_files
-from scholarfolio.store import Store
+from scholarfolio.demo import demo_files, openalex_demo_files
+from scholarfolio.store import Store, queries
 from scholarfolio.works import list_works
 
 ALSHARHAN = "A5010401681"  # OpenAlex: h-index 34, 3,652 citations, as of 2026-02-07
@@ -142,3 +142,53 @@ def test_split_of_an_unknown_record_is_one_clear_line(tmp_path: Path) -> None:
     runner.invoke(cli, ["--db", db, "build"])
     result = runner.invoke(cli, ["--db", db, "works", "split", "1", "--record", "nonsense"])
     assert result.exit_code == 1 and result.output.startswith("Error: --record takes SOURCE:ID")
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_deep_learning_counts_its_citing_works_once_and_keeps_openalex_count(
+    store: Store,
+) -> None:
+    # Real OpenAlex records: "Deep learning" (W2919115771) and works citing it.
+    pipeline.ingest_paths(
+        store,
+        [
+            FIXTURES / "openalex" / "closure_raw_works.json",
+            FIXTURES / "openalex" / "closure_raw_author_A5108093963.json",
+        ],
+    )
+    pipeline.build(store)
+    (work,) = list(list_works(store, "W2919115771"))
+    assert work["title"] == "Deep learning"
+    assert [a["name"] for a in work["authors"]] == [
+        "Yann LeCun",
+        "Yoshua Bengio",
+        "Geoffrey E. Hinton",
+    ]
+    assert work["reported_citations"] == {"openalex": 82963}
+    assert work["citations_in_corpus"] == 4
+    assert work["citations"] == 82963
+    lecun = profiles.get_profile(store, profiles.find_author(store, "A5001226970"))
+    assert lecun["name"] == "Yann LeCun" and lecun["metrics"]["citations"] == 82963
+    hinton = profiles.get_profile(store, profiles.find_author(store, "Geoffrey E. Hinton"))
+    assert hinton["reported_metrics"]["openalex"]["h_index"] == 138
+
+
+def test_records_whose_ids_conflict_are_kept_as_rejects(store: Store, tmp_path: Path) -> None:
+    snapshot = next(p for p in demo_files() if p.name.startswith("snapshot_"))
+    with gzip.open(snapshot, "rt", encoding="utf-8") as handle:
+        first, second = (json.loads(next(handle)) for _ in range(2))
+    # Two real arXiv records; the second claims the first one's DOI.
+    second["doi"] = first["doi"]
+    lines = tmp_path / "conflict.jsonl"
+    lines.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
+    pipeline.ingest_paths(store, [lines])
+    built = pipeline.build(store)
+    assert built.works == 2
+    (conflict,) = built.merging.conflicts
+    assert "different arXiv ids ['0704.0001', '0704.0002']" in conflict.reason
+    with store.engine.connect() as conn:
+        rows = list(queries.list_rejects(conn))
+    stored = [r.reason for r in rows if r.file == pipeline.BUILD_CONFLICTS]
+    assert stored == [conflict.reason]

@@ -1,8 +1,10 @@
-"""The ingest domain: read arXiv metadata files into :class:`~scholarfolio.models.WorkRecord`.
+"""The ingest domain: read bibliographic files into records (:mod:`scholarfolio.models`).
 
-Formats are recognised from content (gzip transparently): OAI-PMH responses
+Formats are recognised from content (gzip transparently): arXiv OAI-PMH responses
 (arXiv, arXivRaw, oai_dc), arXiv API Atom feeds, Kaggle snapshot JSON lines and
-``.abs`` records. Bad records come out as :class:`~scholarfolio.models.Reject`;
+``.abs`` records; OpenAlex works and authors, Semantic Scholar Graph API responses
+and S2AG dataset lines, Crossref REST works, CSL-JSON (all as JSON documents or
+JSON lines); BibTeX. Bad records come out as :class:`~scholarfolio.models.Reject`;
 nothing in a file stops the good records from being read.
 """
 

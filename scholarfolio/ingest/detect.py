@@ -12,6 +12,8 @@ FORMATS: Mapping[str, str] = MappingProxyType(
         "atom": "arXiv API Atom feed",
         "snapshot": "Kaggle arXiv metadata snapshot (JSON lines)",
         "abs": "arXiv .abs records (also concatenated, as in arXiv listing files)",
+        "json": "JSON documents or JSON lines (OpenAlex, Semantic Scholar, Crossref, CSL-JSON)",
+        "bibtex": "BibTeX .bib files",
     }
 )
 
@@ -25,19 +27,39 @@ _ATOM_NAMESPACE = b"http://www.w3.org/2005/Atom"
 # An .abs record: a "\\" line, then the id line ("arXiv:ID", "Paper:", "Paper (*cross-listing*):").
 _ABS_RECORD = re.compile(rb"^\\\\[ \t]*\r?\n(?:arXiv|Paper)[^:\r\n]{0,40}:[ \t]*\S", re.MULTILINE)
 # A line holding one JSON object with an "id" key: a snapshot record (any key order).
-_JSON_RECORD_LINE = re.compile(rb'^[ \t]*\{[^\n]*"id"[ \t]*:', re.MULTILINE)
+_JSON_RECORD_LINE = re.compile(rb'^[ \t]*\{[^\n]*"id"[ \t]*:[^\n]*$', re.MULTILINE)
+# Keys only the arXiv snapshot has: an "id" alone is any JSON record (OpenAlex, S2...).
+_SNAPSHOT_KEY = re.compile(
+    rb'"(?:authors_parsed|submitter)"[ \t]*:|"versions"[ \t]*:[ \t]*\[[ \t]*\{[ \t]*"version"'
+)
+# JSON content: a document or JSON lines opening with an object or array.
+_JSON_START = re.compile(rb"^\s*[\[{]")
+# A line opening a one-line JSON object ({"key": ...): JSON lines with a damaged first line.
+_JSON_OBJECT_LINE = re.compile(rb'^[ \t]*\{[ \t]*"[^"\n]*"[ \t]*:', re.MULTILINE)
+# BibTeX: after blank and "%" comment lines, "@type{" or "@type(" (entries, @string, @comment).
+_BIBTEX_START = re.compile(rb"^(?:[ \t\r\n]|%[^\n]*)*@[ \t]*[A-Za-z]\w*[ \t]*[{(]")
 
 
 def detect_format(head: bytes) -> str | None:
-    """Return "oai-pmh", "atom", "snapshot", "abs" or None from the start of a file's content."""
+    """Return "oai-pmh", "atom", "snapshot", "abs", "json", "bibtex" or None from a file's head.
+
+    "json" is any other JSON content: a document or JSON lines, told apart and
+    dispatched by :mod:`scholarfolio.ingest.jsondocs`.
+    """
     text = head.removeprefix(_BOM)
     root = _XML_ROOT.match(text)
     if root:
         return _xml_format(root["root"], text)
-    if _looks_like_json_lines(text):
+    if _BIBTEX_START.match(text):
+        return "bibtex"
+    if _looks_like_snapshot(text):
         return "snapshot"
+    if _JSON_START.match(text):
+        return "json"
     if _ABS_RECORD.search(text):
         return "abs"
+    if _JSON_OBJECT_LINE.search(text):
+        return "json"
     return None
 
 
@@ -55,11 +77,12 @@ def _xml_format(root: bytes, text: bytes) -> str | None:
     return None
 
 
-def _looks_like_json_lines(text: bytes) -> bool:
-    """Whether any line of the head is a one-line JSON object with an "id".
+def _looks_like_snapshot(text: bytes) -> bool:
+    """Whether any line of the head is a one-line JSON object with an "id" and arXiv keys.
 
     Any line, not only the first: a file whose first line is damaged is still
     recognised, so that its good lines are read. A pretty-printed JSON document
     (``{`` alone on its line) is not JSON lines and is not matched.
     """
-    return _JSON_RECORD_LINE.search(text) is not None
+    lines = _JSON_RECORD_LINE.finditer(text)
+    return any(_SNAPSHOT_KEY.search(line[0]) for line in lines)

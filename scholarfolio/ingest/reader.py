@@ -12,7 +12,9 @@ from typing import BinaryIO
 from scholarfolio.errors import BadInput
 from scholarfolio.ingest.absfile import parse_abs
 from scholarfolio.ingest.atom import parse_atom
+from scholarfolio.ingest.bibtex import parse_bibtex
 from scholarfolio.ingest.detect import describe_formats, detect_format
+from scholarfolio.ingest.jsondocs import Parsed, parse_json
 from scholarfolio.ingest.oai import parse_oai
 from scholarfolio.ingest.snapshot import parse_snapshot
 from scholarfolio.ingest.streams import (
@@ -22,9 +24,11 @@ from scholarfolio.ingest.streams import (
     excerpt,
     open_content,
 )
-from scholarfolio.models import Reject, WorkRecord
+from scholarfolio.models import Reject
 
-Parser = Callable[[BinaryIO, str], Iterator[WorkRecord | Reject]]
+# Every parser yields records and Rejects; JSON sources also yield author
+# records and citation edges (see :data:`scholarfolio.ingest.jsondocs.Parsed`).
+Parser = Callable[[BinaryIO, str], Iterator[Parsed]]
 Progress = Callable[[int], None]
 
 PARSERS: Mapping[str, Parser] = MappingProxyType(
@@ -33,6 +37,8 @@ PARSERS: Mapping[str, Parser] = MappingProxyType(
         "atom": parse_atom,
         "snapshot": parse_snapshot,
         "abs": parse_abs,
+        "json": parse_json,
+        "bibtex": parse_bibtex,
     }
 )
 
@@ -54,7 +60,7 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
-def read_file(path: Path, progress: Progress | None = None) -> Iterator[WorkRecord | Reject]:
+def read_file(path: Path, progress: Progress | None = None) -> Iterator[Parsed]:
     """Stream the records of one file, whatever its format, gzipped or not.
 
     The format is recognised from the content, never from the name. Unreadable
@@ -75,7 +81,7 @@ def read_file(path: Path, progress: Progress | None = None) -> Iterator[WorkReco
         _report(progress, opened.counter)
 
 
-def _records(opened: OpenedContent, file: str) -> Iterator[WorkRecord | Reject]:
+def _records(opened: OpenedContent, file: str) -> Iterator[Parsed]:
     """The records of an opened file, or one Reject for the whole file."""
     if not opened.head:
         if opened.head_error is not None:

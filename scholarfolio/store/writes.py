@@ -131,7 +131,8 @@ def _first_submitted(versions: dict[int, datetime | None]) -> datetime | None:
 
 
 def _identity(record: WorkRecord) -> tuple[str, str]:
-    return source_family(record.source), record.key
+    # The column holds 255 characters (a CSL item may be keyed by a long URL).
+    return source_family(record.source), record.key[:255]
 
 
 def _dedupe(batch: Iterable[WorkRecord]) -> list[WorkRecord]:

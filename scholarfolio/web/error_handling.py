@@ -12,9 +12,9 @@ from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from scholarfolio.errors import BadInput, NotFound, ScholarfolioError
+from scholarfolio.errors import BadInput, Moved, NotFound, ScholarfolioError
 from scholarfolio.web.render import Renderer
 
 # Paths that answer in JSON, so their errors must be JSON too.
@@ -50,6 +50,10 @@ class ErrorHandler:
 
     async def __call__(self, request: Request, exc: Exception) -> Response:
         """The error response for ``exc`` raised while serving ``request``."""
+        if isinstance(exc, Moved):
+            # An author absorbed by a merge: its old URL keeps working, for good.
+            target = request.url.path.replace(exc.old_id, exc.new_id, 1)
+            return RedirectResponse(target, status_code=301)
         status, message = describe(request, exc)
         response = self.renderer.error(status, message, wants_json(request.url.path))
         if isinstance(exc, HTTPException) and exc.headers:

@@ -41,7 +41,6 @@ def test_detects_listing_files_after_their_preamble(relative: str) -> None:
     [
         b"",
         b"# arxiv_kaggle_snapshot\n| file | origin |\n",  # a SOURCES.md
-        b'{\n  "status": "ok",\n  "message": {}\n}\n',  # pretty-printed JSON, not JSON lines
         b"<?xml version='1.0'?><html><body/></html>",
         b"<feed><entry/></feed>",  # a feed, but not Atom
         b"\x1f\x8b\x08\x00garbage",  # gzip magic: read_file decompresses before detecting

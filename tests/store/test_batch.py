@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from scholarfolio import pipeline, profiles
 from scholarfolio.demo import demo_files
 from scholarfolio.metrics.indices import g_index, h_index, i10_index
-from scholarfolio.store import Store
 from scholarfolio.models import CitationRecord, Locator
+from scholarfolio.store import Store
 from scholarfolio.store.schema import author_metrics, authorships, records, works
 from scholarfolio.store.writes import write_citation_claims
 

@@ -154,7 +154,7 @@ def test_the_page_has_landmarks_viewport_and_the_data_credit(
     viewport = doc.find("meta", attrs={"name": "viewport"})
     assert viewport.attrs["content"] == "width=device-width, initial-scale=1"
     assert [len(doc.find_all(tag)) for tag in ("header", "main", "footer")] == [1, 1, 1]
-    assert "Data: arXiv metadata (CC0)" in doc.find("footer").text()
+    assert "Data: arXiv (CC0), OpenAlex (CC0)" in doc.find("footer").text()
     assert doc.find("link", attrs={"rel": "stylesheet"}).attrs["href"] == "/static/style.css"
 
 
