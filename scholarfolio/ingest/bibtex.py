@@ -44,7 +44,8 @@ from bibtexparser.model import (
 from pylatexenc import latex2text, latexwalker
 
 from scholarfolio.ingest.authors import author_from_parts
-from scholarfolio.ingest.csl import arxiv_from_doi, normalize_doi, parse_arxiv
+from scholarfolio.ingest.ids import arxiv_from_doi, normalize_doi
+from scholarfolio.ingest.ids import canonical_arxiv as parse_arxiv
 from scholarfolio.ingest.streams import DAMAGED_STREAM_ERRORS, damaged_stream_reject, excerpt
 from scholarfolio.ingest.text import collapse, readable
 from scholarfolio.models import AuthorName, Locator, Reject, WorkRecord

@@ -26,15 +26,14 @@ from urllib.parse import urlsplit
 from scholarfolio.errors import BadInput
 from scholarfolio.ingest.csl import KIND as CSL_KIND
 from scholarfolio.ingest.csl import (
-    arxiv_from_doi,
     authors_of,
     date_from_parts,
     first_string,
     markup_to_text,
-    normalize_doi,
-    parse_arxiv,
     string_field,
 )
+from scholarfolio.ingest.ids import arxiv_from_doi, normalize_doi
+from scholarfolio.ingest.ids import canonical_arxiv as parse_arxiv
 from scholarfolio.ingest.jsondocs import RecordedResponse, recorded_response, reject
 from scholarfolio.models import Locator, Reject, ReportedCitations, WorkRecord
 

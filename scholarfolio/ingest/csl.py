@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from scholarfolio.errors import BadInput
-from scholarfolio.ingest.ids import parse_arxiv_id
+from scholarfolio.ingest.ids import arxiv_from_doi, bare_orcid, normalize_doi
+from scholarfolio.ingest.ids import canonical_arxiv as parse_arxiv
 from scholarfolio.ingest.text import collapse
 from scholarfolio.models import AuthorName, Locator, Reject, WorkRecord
 
@@ -143,35 +143,6 @@ def _csl_ids(item: Mapping[str, Any], doi: str | None) -> tuple[tuple[str, str],
 
 
 # --- Shared with the Crossref parser -------------------------------------------------
-
-
-def normalize_doi(text: str | None) -> str | None:
-    """A DOI lower-cased without resolver prefix (``https://doi.org/10.1/X`` -> ``10.1/x``).
-
-    None when ``text`` is empty or is not a DOI (DOIs start with ``10.``).
-    """
-    if not text:
-        return None
-    candidate = text.strip()
-    prefix = _DOI_PREFIX.match(candidate)
-    if prefix:
-        # A DOI inside a URL may be percent-encoded (10.1000%2Fabc).
-        candidate = unquote(candidate[prefix.end() :])
-    candidate = candidate.strip().lower()
-    return candidate if _DOI.match(candidate) else None
-
-
-def arxiv_from_doi(doi: str | None) -> str | None:
-    """The arXiv id of an arXiv DOI (``10.48550/arxiv.2603.05498`` -> ``2603.05498``)."""
-    return _arxiv_from(_ARXIV_DOI, doi)
-
-
-def parse_arxiv(text: str) -> str | None:
-    """The canonical arXiv id of ``text`` (any written form), or None when it is not one."""
-    try:
-        return parse_arxiv_id(text)[0]
-    except BadInput:
-        return None
 
 
 def _arxiv_from(pattern: re.Pattern[str], text: str | None) -> str | None:
@@ -297,12 +268,6 @@ def _affiliation_names(value: object) -> tuple[str, ...]:
         if isinstance(text, str) and collapse(text):
             names.append(collapse(text))
     return tuple(dict.fromkeys(names))
-
-
-def bare_orcid(text: str | None) -> str | None:
-    """The bare ORCID in an ORCID URL or id (``https://orcid.org/0000-...`` -> ``0000-...``)."""
-    match = _ORCID.search(text) if text else None
-    return match.group(1).upper() if match else None
 
 
 def string_field(item: Mapping[str, Any], key: str) -> str | None:

@@ -9,6 +9,7 @@ optionally followed by ``vN``.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from scholarfolio.errors import BadInput
 
@@ -88,3 +89,47 @@ def _old_style_is_valid(archive: str, yymm: str) -> bool:
     year, month = int(yymm[:2]), int(yymm[2:])
     in_era = year >= 91 or year <= 7
     return archive in OLD_ARCHIVES and 1 <= month <= 12 and in_era
+
+
+_DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|https?://[^/]+/doi/)", re.I)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.I)
+_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.I)
+
+
+def normalize_doi(text: str | None) -> str | None:
+    """A DOI lower-cased without resolver prefix (``https://doi.org/10.1/X`` -> ``10.1/x``).
+
+    None when ``text`` is empty or is not a DOI (DOIs start with ``10.``).
+    """
+    if not text:
+        return None
+    candidate = text.strip()
+    prefix = _DOI_PREFIX.match(candidate)
+    if prefix:
+        # A DOI inside a URL may be percent-encoded (10.1000%2Fabc).
+        candidate = unquote(candidate[prefix.end() :])
+    candidate = candidate.strip().lower()
+    return candidate if _DOI.match(candidate) else None
+
+
+def canonical_arxiv(text: str | None) -> str | None:
+    """The canonical unversioned arXiv id of any written form, or None if it is not one."""
+    if not text:
+        return None
+    try:
+        return parse_arxiv_id(text)[0]
+    except BadInput:
+        return None
+
+
+def arxiv_from_doi(doi: str | None) -> str | None:
+    """The arXiv id of an arXiv DOI (``10.48550/arxiv.2603.05498`` -> ``2603.05498``)."""
+    match = _ARXIV_DOI.match(doi.strip()) if doi else None
+    return canonical_arxiv(match["id"]) if match else None
+
+
+def bare_orcid(text: str | None) -> str | None:
+    """The bare ORCID in an ORCID URL or id (``https://orcid.org/0000-...`` -> ``0000-...``)."""
+    match = _ORCID.search(text.strip().rstrip("/")) if text else None
+    return match.group(1).upper() if match else None

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from scholarfolio.errors import BadInput
-from scholarfolio.ingest.ids import parse_arxiv_id
 from scholarfolio.ingest.text import collapse
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -122,36 +121,6 @@ def day(document: Mapping[str, Any], key: str) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError as error:
         raise BadInput(f'"{key}" is not a date: {value!r}') from error
-
-
-def normalize_doi(value: str | None) -> str | None:
-    """A DOI lower case without resolver prefix (``https://doi.org/10.1/X`` -> ``10.1/x``)."""
-    if value is None:
-        return None
-    doi = _DOI_PREFIX.sub("", value.strip()).strip().lower()
-    return doi if doi.startswith("10.") and "/" in doi else None
-
-
-def arxiv_from_doi(doi: str | None) -> str | None:
-    """The arXiv id of an arXiv DOI (``10.48550/arxiv.2601.09283`` -> ``2601.09283``)."""
-    match = _ARXIV_DOI.match(doi or "")
-    return canonical_arxiv(match.group(1)) if match else None
-
-
-def canonical_arxiv(value: str | None) -> str | None:
-    """The canonical unversioned arXiv id of any written form, or None if it is not one."""
-    if not value:
-        return None
-    try:
-        return parse_arxiv_id(value)[0]
-    except BadInput:
-        return None
-
-
-def bare_orcid(value: str | None) -> str | None:
-    """``https://orcid.org/0000-0002-9322-3515`` -> ``0000-0002-9322-3515``; None if not one."""
-    match = _ORCID.search((value or "").strip().rstrip("/"))
-    return match.group(1).upper() if match else None
 
 
 def trailing_digits(value: str | None) -> str | None:

@@ -17,17 +17,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scholarfolio.errors import BadInput
+from scholarfolio.ingest.ids import arxiv_from_doi, bare_orcid, canonical_arxiv, normalize_doi
 from scholarfolio.ingest.jsondocs import KindRegistry, Parsed, reject
 from scholarfolio.ingest.jsonfields import (
-    arxiv_from_doi,
-    bare_orcid,
-    canonical_arxiv,
     day,
     id_pairs,
     identifier,
     integer,
     mapping,
-    normalize_doi,
     objects,
     pmcid,
     strings,

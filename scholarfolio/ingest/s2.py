@@ -22,16 +22,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from scholarfolio.errors import BadInput
+from scholarfolio.ingest.ids import bare_orcid, canonical_arxiv, normalize_doi
 from scholarfolio.ingest.jsondocs import KindRegistry, Parsed, recorded_response, reject
 from scholarfolio.ingest.jsonfields import (
-    bare_orcid,
-    canonical_arxiv,
     day,
     id_pairs,
     identifier,
     integer,
     mapping,
-    normalize_doi,
     objects,
     pmcid,
     strings,

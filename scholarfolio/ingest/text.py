@@ -20,6 +20,41 @@ _LATEX_MARKERS = frozenset("\\{}$")
 _GLUED_GLYPHS = ("ss", "aa", "AA", "ae", "AE", "oe", "OE", "o", "O", "l", "L", "i", "j")
 _LETTER_ACCENTS = frozenset("vcuHkrdbt")
 _CONTROL_WORD = re.compile(r"\\([A-Za-z]+)")
+# Real commands that begin like a glued accent (\t, \r, \c, ...): never split them.
+_COMMANDS = frozenset(
+    {
+        "relax",
+        "href",
+        "url",
+        "cite",
+        "ref",
+        "label",
+        "footnote",
+        "mbox",
+        "hbox",
+        "emph",
+        "it",
+        "bf",
+        "rm",
+        "sc",
+        "em",
+        "tt",
+        "sl",
+        "small",
+        "large",
+        "newline",
+        "linebreak",
+        "ldots",
+        "dots",
+        "cdots",
+        "boldsymbol",
+        "cal",
+        "vec",
+        "hat",
+        "bar",
+        "tilde",
+    }
+)
 
 
 def collapse(text: str) -> str:
@@ -43,7 +78,8 @@ def _decode_latex(text: str) -> str:
     repaired = _CONTROL_WORD.sub(_repair_control_word, text)
     try:
         decoded = _converter().latex_to_text(repaired)
-    except latexwalker.LatexWalkerError:
+    except (latexwalker.LatexWalkerError, IndexError):
+        # IndexError: pylatexenc on a macro missing its arguments (\href{x}).
         # Markup too broken even for tolerant parsing: the raw text is more
         # useful than nothing.
         return text
@@ -87,7 +123,7 @@ def _is_known_macro(name: str) -> bool:
 def _repair_control_word(match: re.Match[str]) -> str:
     """Split an unknown glued control word such as ``\\ccois`` into ``\\c{c}ois``."""
     name = match.group(1)
-    if _is_known_macro(name):
+    if _is_known_macro(name) or name in _COMMANDS or name.startswith(("text", "math")):
         return match.group(0)
     for glyph in _GLUED_GLYPHS:
         if name.startswith(glyph):

@@ -65,3 +65,11 @@ def test_repair_mojibake_undoes_utf8_read_as_latin1() -> None:
 @pytest.mark.parametrize("genuine", ["José Raúl Romero", "Jean-Claude Léon", "Łochowski", "plain"])
 def test_repair_mojibake_leaves_genuine_text_alone(genuine: str) -> None:
     assert repair_mojibake(genuine) == genuine
+
+
+def test_commands_that_look_like_glued_accents_are_not_split() -> None:
+    # \textsuperscript starts like the tie accent \t, \relax like the ring \r.
+    assert latex_to_text(r"x\textsuperscript{2}") == "x2"
+    assert latex_to_text(r"\relax foo") == "foo"
+    # A macro missing its arguments is left as written, not a crash.
+    assert latex_to_text(r"\href{x}") == r"\href{x}"
