@@ -30,6 +30,13 @@ def database_url(location: str) -> str:
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise StoreError(f"unknown database scheme {backend!r} in --db; use {SUPPORTED}")
+    if (
+        backend == "postgresql"
+        and url.get_driver_name() in ("", "psycopg2")
+        and "+" not in url.drivername
+    ):
+        # psycopg 3 is the driver we install (pip install 'scholarfolio[postgres]').
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return location
 
 
