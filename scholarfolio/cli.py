@@ -103,7 +103,7 @@ def _ingest(store: Store, paths: Sequence[str]) -> IngestSummary:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any record is rejected.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool) -> None:
-    """Read arXiv metadata files or folders (OAI-PMH, Atom, snapshot JSON lines, .abs; .gz too).
+    """Read metadata files or folders: arXiv, OpenAlex, Semantic Scholar, Crossref, CSL, BibTeX.
 
     Example: scholarfolio ingest harvest/ arxiv-metadata-oai-snapshot.json.gz
     """
@@ -291,6 +291,48 @@ def bench_ingest(records: int, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+@bench.command(name="web")
+@click.option("--db", "db", default=None, help="Measure this store (default: build the demo).")
+@click.option("--seconds", default=10, show_default=True, help="Length of each wrk run.")
+@click.option("--server", "servers", multiple=True, help="granian, uvicorn (default: both).")
+@click.option("--query", default="red sea", show_default=True, help="The search measured.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def bench_web(
+    db: str | None, seconds: int, servers: tuple[str, ...], query: str, as_json: bool
+) -> None:
+    """Profile JSON, HTML and search rates beside nginx serving the same bytes (127.0.0.1).
+
+    Needs wrk and nginx (apt-get install wrk nginx). Example: scholarfolio bench web --json
+    """
+    from scholarfolio.webbench import Load, installed_candidates
+    from scholarfolio.webbench import bench_web as run_bench
+
+    if not 1 <= seconds <= 300:
+        raise BadInput("--seconds must be between 1 and 300")
+    result = run_bench(db, Load(seconds=seconds), list(servers) or installed_candidates(), query)
+    click.echo(json.dumps(result, indent=None if as_json else 2))
+
+
+@bench.command(name="metrics")
+@click.option("--papers", default=1_000_000, show_default=True, help="Synthetic works.")
+@click.option("--engine", "engine_name", default="numpy", show_default=True, help="numpy.")
+@click.option("--repeat", default=1, show_default=True, help="Best of this many timings.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line.")
+def bench_metrics(papers: int, engine_name: str, repeat: int, as_json: bool) -> None:
+    """The metrics engine's core against numpy sorting the (author, citations) pairs.
+
+    Example: scholarfolio bench metrics --papers 2000000 --json
+    """
+    from scholarfolio.metrics.bench import bench_metrics as run_bench
+
+    result = run_bench(papers, engine_name, repeat)
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        for key, value in result.items():
+            click.echo(f"{key}: {value}")
+
+
 @cli.command(name="settings")
 def settings_command() -> None:
     """List every setting with its environment variable, value and meaning.
@@ -311,11 +353,17 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _register_command_groups() -> None:
     # The groups live in their own modules to keep this one small; they take
     # the store from the root context like every command here.
+    from scholarfolio.cli_export import export_site_command
     from scholarfolio.cli_harvest import harvest
+    from scholarfolio.cli_identity import identity
+    from scholarfolio.cli_search import bench_search
     from scholarfolio.cli_works import works
 
     cli.add_command(harvest)
     cli.add_command(works)
+    cli.add_command(export_site_command)
+    bench.add_command(bench_search)
+    cli.add_command(identity)
 
 
 _register_command_groups()

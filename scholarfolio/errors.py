@@ -12,6 +12,8 @@ so the CLI and the web layer can turn any of them into one clear message:
   scheme, a missing database driver, a store that is not a scholarfolio store).
 - :class:`ServeError`: the web server cannot start (a port in use).
 - :class:`UpstreamError`: a remote source misbehaved (used by the harvesters).
+- :class:`BenchError`: a benchmark cannot run (a tool such as wrk or nginx is
+  missing, or a process it started failed).
 
 A malformed *record* inside an input file is not an exception: it becomes a
 :class:`scholarfolio.models.Reject` and the ingest goes on.
@@ -51,3 +53,7 @@ class ServeError(ScholarfolioError):
 
 class UpstreamError(ScholarfolioError):
     """A remote source returned an error or unusable data."""
+
+
+class BenchError(ScholarfolioError):
+    """A benchmark cannot run: a tool it needs is missing, or a process it started failed."""

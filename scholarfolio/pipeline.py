@@ -28,6 +28,7 @@ from scholarfolio.models import (
     Reject,
     WorkRecord,
 )
+from scholarfolio.search import refresh_index as refresh_search_index
 from scholarfolio.store import Store
 from scholarfolio.store.queries import corpus_counts
 from scholarfolio.store.writes import (
@@ -167,7 +168,8 @@ def build(store: Store) -> BuildSummary:
             now,
         )
         resolved = resolve_authors(conn, now)
-        compute_all(conn, badge_quotas())
+        compute_all(conn, badge_quotas(), now.year)
         set_meta(conn, "last_build", now.isoformat(timespec="seconds"))
+        refresh_search_index(conn)
         counts = corpus_counts(conn)
     return BuildSummary(counts["works"], counts["authors"], resolved, merging)

@@ -70,6 +70,17 @@ INGEST_BATCH = Setting(
 AUTHORS_SHOWN = Setting(
     "authors_shown", 5, "Authors shown per work before the '+N' that expands the list."
 )
+RESPONSE_CACHE_MB = Setting(
+    "response_cache_mb",
+    64,
+    "Memory for rendered pages kept by `serve` until the next build changes the store; 0: none.",
+)
+BASE_URL = Setting(
+    "base_url",
+    "",
+    "Public address of the site (https://example.org/) for feed ids and links; "
+    "empty: the address each request came to (export-site: http://HOST:PORT/).",
+)
 
 OPENALEX_API_KEY = Setting(
     "openalex_api_key",
@@ -92,6 +103,8 @@ REGISTRY: tuple[Setting[str] | Setting[int] | Setting[float], ...] = (
     PROLIFIC_MIN_WORKS,
     INGEST_BATCH,
     AUTHORS_SHOWN,
+    RESPONSE_CACHE_MB,
+    BASE_URL,
     OPENALEX_API_KEY,
     OPENALEX_MAILTO,
     S2_API_KEY,

@@ -26,7 +26,8 @@ def test_domain_modules_do_not_import_web_or_cli() -> None:
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         relative = path.relative_to(PACKAGE).parts
-        if relative[0] in ("web", "cli.py", "__main__.py"):
+        # The static-site export drives the web app itself, so it is an outer layer too.
+        if relative[0] in ("web", "cli.py", "__main__.py") or relative == ("export", "site.py"):
             continue
         bad = {name for name in _imports(path) if name.startswith(OUTER)}
         if bad:

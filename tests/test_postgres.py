@@ -20,6 +20,8 @@ from starlette.testclient import TestClient
 from scholarfolio import pipeline, profiles
 from scholarfolio.demo import demo_files, openalex_demo_files
 from scholarfolio.store import Store
+from scholarfolio.store.metric_queries import author_metrics_full
+from scholarfolio.store.schema import author_metrics
 from scholarfolio.web.app import create_app
 from scholarfolio.works import list_works
 
@@ -54,12 +56,29 @@ def _snapshot(store: Store) -> dict[str, Any]:
     authors = profiles.top_authors(store, 100_000)
     return {
         "authors": sorted((a["id"], a["name"], a["works"], a["citations"]) for a in authors),
-        "profiles": {a["id"]: profiles.get_profile(store, a["id"]) for a in authors[:40]},
+        "profiles": {
+            a["id"]: _comparable(profiles.get_profile(store, a["id"])) for a in authors[:40]
+        },
         "works": sorted(
             (w["title"], w["citations"], w["citations_in_corpus"], tuple(sorted(w["ids"].items())))
             for w in list_works(store)
         ),
+        # Every column of every author's metrics, the engine's floats included.
+        "metrics": _full_metrics(store),
     }
+
+
+def _comparable(profile: dict[str, Any]) -> dict[str, Any]:
+    # When each store was built differs, and nothing else may.
+    profile["metrics"].pop("as_of")
+    return profile
+
+
+def _full_metrics(store: Store) -> list[tuple[Any, ...]]:
+    with store.engine.connect() as conn:
+        rows = [tuple(row) for row in conn.execute(sa.select(author_metrics))]
+        full = [author_metrics_full(conn, row[0]) for row in sorted(rows)[:200]]
+    return sorted(rows) + [tuple(sorted(f.items(), key=str)) for f in full]
 
 
 def test_postgres_and_sqlite_agree_on_everything(pg_store: Store, store: Store) -> None:
@@ -71,6 +90,7 @@ def test_postgres_and_sqlite_agree_on_everything(pg_store: Store, store: Store) 
     assert len(on_pg["works"]) > 800
     assert on_pg["authors"] == on_sqlite["authors"]
     assert on_pg["works"] == on_sqlite["works"]
+    assert on_pg["metrics"] == on_sqlite["metrics"]
     assert on_pg["profiles"] == on_sqlite["profiles"]
 
 
@@ -80,7 +100,7 @@ def test_the_site_serves_from_postgres(pg_store: Store) -> None:
     client = TestClient(create_app(pg_store))
     leader = profiles.top_authors(pg_store, 1)[0]
     assert client.get(f"/api/authors/{leader['id']}").json() == profiles.get_profile(
-        pg_store, leader["id"]
+        pg_store, leader["id"], profiles.WorkListing()
     )
     page = client.get(f"/authors/{leader['id']}")
     assert page.status_code == 200 and leader["name"] in page.text

@@ -2,8 +2,10 @@
 
 Each function is a handful of SQL statements over all authors at once (window
 functions, portable between SQLite 3.25+ and PostgreSQL); none loops over
-authors issuing queries. The definitions they implement are in docs/metrics.md
-and, as plain Python, in :mod:`scholarfolio.metrics.indices`.
+authors issuing queries. The definitions they implement are in docs/metrics.md.
+The per-author figures themselves come from the vectorized engine
+(:mod:`scholarfolio.metrics.engine`), whose arrays :mod:`.metric_arrays` reads
+and writes.
 """
 
 from __future__ import annotations
@@ -206,45 +208,6 @@ def _author_works() -> sa.Subquery:
         .where(authorships.c.author_id.is_not(None))
         .distinct()
         .subquery("author_works")
-    )
-
-
-def compute_author_metrics(conn: Connection) -> None:
-    """Works, citations, h-, i10- and g-index of every author in one statement."""
-    aw = _author_works()
-    order = (work_metrics.c.citations.desc(), aw.c.work_id)
-    ranked = (
-        sa.select(
-            aw.c.author_id,
-            work_metrics.c.citations.label("c"),
-            sa.func.row_number().over(partition_by=aw.c.author_id, order_by=order).label("r"),
-            sa.func.sum(work_metrics.c.citations)
-            .over(partition_by=aw.c.author_id, order_by=order, rows=(None, 0))
-            .label("cum"),
-        )
-        .select_from(aw.join(work_metrics, work_metrics.c.work_id == aw.c.work_id))
-        .subquery("ranked")
-    )
-
-    def count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-        return sa.func.sum(sa.case((condition, 1), else_=0))
-
-    # Citations sorted descending: c >= r holds on a prefix (its length is h),
-    # and cum >= r*r holds on a prefix too (cum - r*r is concave), so counting
-    # rows gives h and g, g never exceeding the number of works.
-    conn.execute(author_metrics.delete())
-    conn.execute(
-        author_metrics.insert().from_select(
-            ["author_id", "works", "citations", "h_index", "i10_index", "g_index"],
-            sa.select(
-                ranked.c.author_id,
-                sa.func.count(),
-                sa.func.coalesce(sa.func.sum(ranked.c.c), 0),
-                count_where(ranked.c.c >= ranked.c.r),
-                count_where(ranked.c.c >= 10),
-                count_where(ranked.c.cum >= ranked.c.r * ranked.c.r),
-            ).group_by(ranked.c.author_id),
-        )
     )
 
 

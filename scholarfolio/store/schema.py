@@ -354,6 +354,24 @@ author_metrics = sa.Table(
     sa.Column("h_index", sa.Integer, nullable=False),
     sa.Column("i10_index", sa.Integer, nullable=False),
     sa.Column("g_index", sa.Integer, nullable=False),
+    # Distinct citing works in the corpus (``citations`` is the sum over works).
+    sa.Column("citing_works", sa.Integer, nullable=False, server_default="0"),
+    # The year of the first work (None when no work has one) and h per career year.
+    sa.Column("first_year", sa.Integer),
+    sa.Column("m_quotient", sa.Float),
+    # The same without the self-citations the corpus shows (docs/metrics.md).
+    sa.Column("citations_no_self", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("citing_works_no_self", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("h_index_no_self", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("g_index_no_self", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("i10_index_no_self", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("m_quotient_no_self", sa.Float),
+    # Citations received in the last five calendar years (meta ``metrics_year``
+    # is the last of them), and the indices over those.
+    sa.Column("citations_5y", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("h_index_5y", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("g_index_5y", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("i10_index_5y", sa.Integer, nullable=False, server_default="0"),
 )
 sa.Index("ix_author_metrics_citations", author_metrics.c.citations)
 

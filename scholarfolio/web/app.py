@@ -2,12 +2,16 @@
 
 Routes (a public contract)::
 
-    GET /                       home: search box, corpus counts, most-cited authors
-    GET /search?q=              author search results (HTML)
-    GET /authors/{id}           an author's profile (HTML)
+    GET /                       home: search box, corpus counts, most-cited authors, newest works
+    GET /search?q=              authors and works matching q (HTML); ?page= and ?per_page=
+    GET /api/search?q=          the same as JSON: {"query", "authors", "works", ...}
+    GET /authors/{id}           an author's profile (HTML); it and /api/authors/{id} take
+                                ?sort= ?year= ?category= ?page= ?per_page= ?coauthors_page=
     GET /api/authors?q=         {"query": q, "authors": [...]}
     GET /api/authors/{id}       the profile dict of scholarfolio.profiles.get_profile
     GET /healthz                {"status": "ok", "works": N, "authors": M}
+    GET /works/{id}, /api/works/{id}, /works/{id}.bib, /authors/{id}/works.bib,
+        /authors/{id}/feed.atom, /api/openapi.json, /api/docs   see web/work_views.py
     GET /static/...             the stylesheet
 """
 
@@ -20,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from scholarfolio.errors import ScholarfolioError
 from scholarfolio.store import Store
-from scholarfolio.web import views
+from scholarfolio.web import search_views, views, work_views
 from scholarfolio.web.error_handling import ErrorHandler
 from scholarfolio.web.render import Renderer, make_environment
 
@@ -28,12 +32,14 @@ from scholarfolio.web.render import Renderer, make_environment
 def routes(renderer: Renderer) -> list[BaseRoute]:
     """Every route; each page's HTML and JSON forms share one view."""
     return [
-        Route("/", renderer.as_html(views.home, "home.html")),
-        Route("/search", renderer.as_html(views.author_search, "search.html")),
-        Route("/authors/{author_id}", renderer.as_html(views.author, "profile.html")),
+        Route("/", renderer.as_html(search_views.home, "home.html")),
+        Route("/search", renderer.as_html(search_views.search_results, "search.html")),
+        Route("/api/search", renderer.as_json(search_views.search_results)),
+        Route("/authors/{author_id}", renderer.as_html(views.author_page, "profile.html")),
         Route("/api/authors", renderer.as_json(views.author_search)),
         Route("/api/authors/{author_id}", renderer.as_json(views.author)),
         Route("/healthz", renderer.as_json(views.health)),
+        *work_views.routes(renderer),
         Mount("/static", StaticFiles(packages=[("scholarfolio.web", "static")]), name="static"),
     ]
 

@@ -7,31 +7,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
+
+from scholarfolio import profiles
+from scholarfolio.web.chart import bar_chart
+from scholarfolio.web.latex import latex_html
 
 # Spelled out rather than strftime("%b") so the output never depends on the locale.
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Characters an author id can hold without percent-encoding in a URL path.
 URL_SAFE_ID = re.compile(r"[A-Za-z0-9._~-]+")
-
-# More bars than this get too thin to read on a phone; older years are left out.
-MAX_YEAR_BARS = 16
-
-
-@dataclass(frozen=True, slots=True)
-class YearBar:
-    """One bar of the citations-per-year chart; ``percent`` is its height (0 to 100)."""
-
-    year: int
-    count: int
-    percent: int
 
 
 def month_date(value: str | None) -> str:
@@ -87,23 +80,74 @@ def _author_link(author: Mapping[str, Any], profile_id: str) -> str:
     name = escape(author["name"])
     if not author_id:
         return str(name)
-    path = author_id if URL_SAFE_ID.fullmatch(author_id) else quote(author_id, safe="")
     current = ' class="self" aria-current="page"' if author_id == profile_id else ""
-    return f'<a href="/authors/{escape(path)}"{current}>{name}</a>'
+    return f'<a href="{escape(author_path(author_id))}"{current}>{name}</a>'
 
 
-def year_bars(by_year: Mapping[str, int]) -> list[YearBar]:
-    """Bars for the citations-per-year chart, every year from first to last, gaps as zero."""
-    counts = {int(year): count for year, count in by_year.items() if year.isdigit()}
-    if not counts:
-        return []
-    last = max(counts)
-    first = max(min(counts), last - MAX_YEAR_BARS + 1)
-    tallest = max(counts.get(year, 0) for year in range(first, last + 1)) or 1
-    return [
-        YearBar(year, counts.get(year, 0), round(100 * counts.get(year, 0) / tallest))
-        for year in range(first, last + 1)
+# How the pages name each source of records.
+SOURCE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "arxiv": "arXiv",
+        "openalex": "OpenAlex",
+        "s2": "Semantic Scholar",
+        "crossref": "Crossref",
+        "bibtex": "BibTeX",
+        "csl": "CSL-JSON",
+    }
+)
+
+
+def source_name(source: str) -> str:
+    """A source's name as people write it: ``openalex`` -> ``OpenAlex``."""
+    return SOURCE_NAMES.get(source, source)
+
+
+def author_path(author_id: str) -> str:
+    """The path of an author's profile page, the id percent-encoded when it must be."""
+    path = author_id if URL_SAFE_ID.fullmatch(author_id) else quote(author_id, safe="")
+    return f"/authors/{path}"
+
+
+# A profile's listing parameters and the values a URL leaves out.
+LISTING_DEFAULTS: Mapping[str, object] = MappingProxyType(
+    {
+        "sort": "date",
+        "year": None,
+        "category": None,
+        "page": 1,
+        "per_page": profiles.DEFAULT_PER_PAGE,
+        "coauthors_page": 1,
+    }
+)
+
+
+@pass_context
+def listing_url(context: Context, fragment: str = "", **changes: object) -> str:
+    """The profile page's URL with its current sort, filters and pages, as ``changes`` say.
+
+    Defaults are left out, so the plain profile URL stays ``/authors/{id}``.
+    """
+    wanted = {name: context.get(name, default) for name, default in LISTING_DEFAULTS.items()}
+    wanted.update(changes)
+    query = [
+        (name, str(value))
+        for name, value in wanted.items()
+        if value is not None and value != LISTING_DEFAULTS[name]
     ]
+    path = author_path(str(context["id"]))
+    return path + (f"?{urlencode(query)}" if query else "") + (f"#{fragment}" if fragment else "")
+
+
+def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page links of a pager: first, last and ``around`` either side; None marks a gap."""
+    wanted = {1, pages, *range(page - around, page + around + 1)}
+    shown = sorted(number for number in wanted if 1 <= number <= pages)
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 FILTERS: Mapping[str, Callable[..., Any]] = MappingProxyType(
@@ -115,6 +159,14 @@ FILTERS: Mapping[str, Callable[..., Any]] = MappingProxyType(
         "initial": initial,
         "versioned_id": versioned_id,
         "author_links": author_links,
-        "year_bars": year_bars,
+        "latex": latex_html,
+        "bar_chart": bar_chart,
+        "author_path": author_path,
+        "source_name": source_name,
     }
+)
+
+# Functions the templates call directly.
+GLOBALS: Mapping[str, Any] = MappingProxyType(
+    {"listing_url": listing_url, "page_numbers": page_numbers, "listing_defaults": LISTING_DEFAULTS}
 )

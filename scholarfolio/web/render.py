@@ -2,10 +2,16 @@
 
 The Jinja2 environment is built once per application and every template is
 compiled up front, so serving a page never reads a file.
+
+Every page and API response carries an ``ETag`` (a hash of its body) and
+``Cache-Control: public, max-age=60``; a request whose ``If-None-Match``
+names the current ETag gets ``304 Not Modified`` with no body. Errors carry
+neither.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -17,10 +23,16 @@ from starlette.responses import HTMLResponse, Response
 
 from scholarfolio import settings
 from scholarfolio.store import Store
-from scholarfolio.web.filters import FILTERS
+from scholarfolio.web.filters import FILTERS, GLOBALS
 from scholarfolio.web.views import View
 
 Endpoint = Callable[[Request], Response]
+
+# A minute: a rebuilt store shows up quickly, and a browser going back and
+# forth between pages does not ask again.
+CACHE_CONTROL = "public, max-age=60"
+# What a 304 repeats of the full response (RFC 9110, section 15.4.5).
+_NOT_MODIFIED_HEADERS = ("etag", "cache-control", "content-location", "date", "expires", "vary")
 
 
 def make_environment() -> Environment:
@@ -35,6 +47,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
     env.globals["authors_shown"] = settings.AUTHORS_SHOWN.get()
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
@@ -58,7 +71,7 @@ class Renderer:
         """An endpoint that renders the view's dict with ``template``."""
 
         def endpoint(request: Request) -> Response:
-            return self.page(template, view(self.store, request))
+            return conditional(request, self.page(template, view(self.store, request)))
 
         endpoint.__name__ = f"{view.__name__}_html"
         return endpoint
@@ -67,7 +80,7 @@ class Renderer:
         """An endpoint that returns the view's dict as JSON, unchanged."""
 
         def endpoint(request: Request) -> Response:
-            return json_response(view(self.store, request))
+            return conditional(request, json_response(view(self.store, request)))
 
         endpoint.__name__ = f"{view.__name__}_json"
         return endpoint
@@ -84,3 +97,32 @@ class Renderer:
         title = HTTPStatus(status).phrase
         context = {"status": status, "title": title, "message": message}
         return self.page("error.html", context, status)
+
+
+def etag(body: bytes | memoryview) -> str:
+    """A strong entity tag for ``body``: the same bytes always get the same tag."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def conditional(request: Request, response: Response) -> Response:
+    """``response`` with its ETag and Cache-Control, or a 304 when the client already has it.
+
+    For any endpoint that builds a complete response (feeds, BibTeX, JSON).
+    """
+    tag = etag(response.body)
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    if not _client_has(request.headers.get("if-none-match"), tag):
+        return response
+    kept = {
+        name: value for name, value in response.headers.items() if name in _NOT_MODIFIED_HEADERS
+    }
+    return Response(status_code=304, headers=kept)
+
+
+def _client_has(if_none_match: str | None, tag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``tag`` (weakly compared) or is ``*``."""
+    if not if_none_match:
+        return False
+    listed = [item.strip().removeprefix("W/") for item in if_none_match.split(",")]
+    return tag in listed or "*" in listed

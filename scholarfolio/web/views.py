@@ -2,7 +2,8 @@
 
 A view knows nothing about HTML or JSON; :mod:`scholarfolio.web.render` turns
 its dict into either. So ``/authors/{id}`` and ``/api/authors/{id}`` share one
-code path, as do ``/search`` and ``/api/authors``.
+code path (the page reads only the first names of each work's author list).
+The home and search pages are in :mod:`scholarfolio.web.search_views`.
 """
 
 from __future__ import annotations
@@ -15,23 +16,30 @@ from starlette.requests import Request
 from scholarfolio import profiles
 from scholarfolio.store import Store
 
-# How many of the most-cited authors the home page lists.
-TOP_AUTHORS_SHOWN = 20
-
 View = Callable[[Store, Request], dict[str, Any]]
 
-
-def home(store: Store, request: Request) -> dict[str, Any]:
-    """The corpus counts and the most-cited authors."""
-    return {
-        "stats": profiles.corpus_stats(store),
-        "top_authors": profiles.top_authors(store, limit=TOP_AUTHORS_SHOWN),
-    }
+# Names a profile page reads per work: the first few show, the rest of these
+# expand in place, and the work's own page lists every one (a 2,831-author
+# paper would otherwise put 2,831 links on each of its authors' pages).
+AUTHORS_ON_PROFILE_PAGE = 50
 
 
 def author(store: Store, request: Request) -> dict[str, Any]:
-    """One author's profile, exactly as :func:`scholarfolio.profiles.get_profile` gives it."""
-    return profiles.get_profile(store, request.path_params["author_id"])
+    """One author's profile with the page of works that ``?sort=&year=&category=&page=`` ask for.
+
+    Exactly :func:`scholarfolio.profiles.get_profile`; every work lists all its authors.
+    """
+    return _profile(store, request, author_head=None)
+
+
+def author_page(store: Store, request: Request) -> dict[str, Any]:
+    """The profile as :func:`author` gives it, with the head of each work's author list."""
+    return _profile(store, request, author_head=AUTHORS_ON_PROFILE_PAGE)
+
+
+def _profile(store: Store, request: Request, author_head: int | None) -> dict[str, Any]:
+    listing = profiles.WorkListing.from_params(request.query_params)
+    return profiles.get_profile(store, request.path_params["author_id"], listing, author_head)
 
 
 def author_search(store: Store, request: Request) -> dict[str, Any]:

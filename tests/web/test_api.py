@@ -7,7 +7,28 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from scholarfolio import profiles
+from scholarfolio.profiles import WorkListing
 from scholarfolio.store import Store
+
+# The profile's keys before sorting, filters and pages came: none may go or change name.
+PROFILE_KEYS = {"id", "name", "name_variants", "badges", "ids", "other_ids", "metrics"} | {
+    "reported_metrics",
+    "works",
+}
+METRIC_KEYS = {"works", "citations", "h_index", "i10_index", "g_index", "citations_by_year"}
+WORK_KEYS = {"rank", "id", "arxiv_id", "version", "date", "title", "abstract", "categories"} | {
+    "authors",
+    "citations",
+    "citations_in_corpus",
+    "reported_citations",
+    "reported_citations_as_of",
+    "ids",
+    "sources",
+    "merges",
+    "doi",
+    "journal_ref",
+    "venue",
+}
 
 
 def test_profile_json_is_exactly_get_profile(
@@ -17,7 +38,7 @@ def test_profile_json_is_exactly_get_profile(
     response = client.get(f"/api/authors/{found}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert response.json() == profiles.get_profile(built_store, found)
+    assert response.json() == profiles.get_profile(built_store, found, WorkListing())
     assert len(response.json()["works"][0]["authors"]) == 2831
 
 
@@ -82,3 +103,74 @@ def test_healthz_reports_the_corpus_size(built_store: Store, client: TestClient)
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "works": stats["works"], "authors": stats["authors"]}
     assert response.json()["works"] == 318
+
+
+def test_profile_json_keeps_every_key_and_adds_the_listing(
+    client: TestClient, author_id: Callable[[str], str]
+) -> None:
+    body = client.get(f"/api/authors/{author_id('G. Veneziano')}").json()
+    assert set(body) >= PROFILE_KEYS
+    assert METRIC_KEYS | {"citations_by_year_filled", "as_of"} <= set(body["metrics"])
+    assert all(WORK_KEYS | {"authors_total", "author_position"} <= set(w) for w in body["works"])
+    assert {k: body[k] for k in ("works_total", "page", "per_page", "pages", "sort")} == {
+        "works_total": 3,
+        "page": 1,
+        "per_page": 50,
+        "pages": 1,
+        "sort": "date",
+    }
+    assert (body["year"], body["category"]) == (None, None)
+    assert body["filters"]["years"] == [{"year": 2014, "works": 1}, {"year": 2013, "works": 2}]
+    assert body["coauthors_total"] == 2915 and len(body["coauthors"]) == 20
+    assert set(body["coauthors"][0]) == {"id", "name", "works"}
+    assert set(body["topics"]) == {"categories", "words"}
+
+
+def test_profile_json_pages_sorts_and_filters(
+    built_store: Store, client: TestClient, author_id: Callable[[str], str]
+) -> None:
+    found = author_id("G. Veneziano")
+    response = client.get(f"/api/authors/{found}?sort=citations&per_page=1&page=3")
+    body = response.json()
+    assert body == profiles.get_profile(
+        built_store, found, WorkListing(sort="citations", per_page=1, page=3)
+    )
+    assert (body["works_total"], body["pages"], len(body["works"])) == (3, 3, 1)
+    assert body["works"][0]["rank"] == 3
+    only = client.get(f"/api/authors/{found}?year=2013&category=hep-ex").json()
+    assert [(w["arxiv_id"], w["rank"]) for w in only["works"]] == [("1302.1213", 2)]
+
+
+def test_bad_listing_values_are_json_400s_naming_the_valid_ones(
+    client: TestClient, author_id: Callable[[str], str]
+) -> None:
+    found = author_id("G. Veneziano")
+    expected = {
+        "sort=newest": "sort must be one of date, citations (got 'newest')",
+        "page=0": "page must be a whole number from 1 up (got '0')",
+        "page=2": "page 2 is past the last page: 3 works make 1 page of 50",
+        "per_page=1000": "per_page must be a whole number from 1 to 500 (got '1000')",
+        "year=1999": "no works in year 1999; years with works: 2013, 2014",
+        "category=cs.LG": (
+            "no works in category 'cs.LG'; categories: astro-ph.CO, gr-qc, hep-ex, hep-ph, hep-th"
+        ),
+    }
+    for query, message in expected.items():
+        response = client.get(f"/api/authors/{found}?{query}")
+        assert response.status_code == 400, query
+        assert response.json() == {"error": {"status": 400, "message": message}}
+
+
+def test_api_responses_carry_an_etag_and_answer_304(
+    client: TestClient, author_id: Callable[[str], str]
+) -> None:
+    path = f"/api/authors/{author_id('G. Veneziano')}"
+    first = client.get(path)
+    assert first.headers["cache-control"] == "public, max-age=60"
+    again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert (again.status_code, again.content) == (304, b"")
+    assert again.headers["etag"] == first.headers["etag"]
+    html = client.get(path.replace("/api", ""))
+    assert html.headers["etag"] != first.headers["etag"]
+    error = client.get(path + "?sort=nope")
+    assert "etag" not in error.headers

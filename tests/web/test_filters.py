@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from scholarfolio.web.filters import (
-    MAX_YEAR_BARS,
-    YearBar,
     author_links,
     citations,
     initial,
     month_date,
+    page_numbers,
     plural,
+    source_name,
     versioned_id,
-    year_bars,
 )
 
 
@@ -45,16 +44,20 @@ def test_versioned_id_appends_the_latest_version() -> None:
     assert versioned_id({"arxiv_id": "hep-th/9901001", "version": None}) == "hep-th/9901001"
 
 
-def test_year_bars_fill_gaps_and_scale_to_the_tallest() -> None:
-    bars = year_bars({"2020": 10, "2022": 40})
-    assert bars == [YearBar(2020, 10, 25), YearBar(2021, 0, 0), YearBar(2022, 40, 100)]
-    assert year_bars({}) == []
+def test_page_numbers_keep_first_last_and_neighbours_with_gaps() -> None:
+    assert page_numbers(1, 1) == [1]
+    assert page_numbers(1, 4) == [1, 2, 3, 4]
+    assert page_numbers(10, 20) == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert page_numbers(3, 146, around=1) == [1, 2, 3, 4, None, 146]
 
 
-def test_year_bars_keep_only_the_latest_years() -> None:
-    bars = year_bars({"1990": 5, "2026": 1})
-    assert len(bars) == MAX_YEAR_BARS
-    assert bars[-1] == YearBar(2026, 1, 100)
+def test_source_names_read_as_people_write_them() -> None:
+    assert [source_name(s) for s in ("openalex", "s2", "arxiv", "other")] == [
+        "OpenAlex",
+        "Semantic Scholar",
+        "arXiv",
+        "other",
+    ]
 
 
 def test_author_links_escape_names_and_mark_the_profile_author() -> None:

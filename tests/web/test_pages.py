@@ -1,4 +1,4 @@
-"""Home, search and error pages, and the stylesheet."""
+"""Home and error pages, and the stylesheet (search pages: test_search_pages.py)."""
 
 from __future__ import annotations
 
@@ -28,38 +28,6 @@ def test_home_has_a_search_box_counts_and_top_authors(built_store: Store, page: 
     rows = doc.find(cls="author-list").find_all("li")
     assert [row.find("a").text() for row in rows] == [author["name"] for author in top]
     assert rows[0].find("a").attrs["href"] == f"/authors/{top[0]['id']}"
-
-
-def test_search_page_lists_matches_with_their_numbers(built_store: Store, page: Page) -> None:
-    doc = page("/search?q=perez+calero")
-    assert doc.find("h1").text() == "Authors matching “perez calero”"
-    assert doc.find("input", attrs={"name": "q"}).attrs["value"] == "perez calero"
-    [row] = doc.find(cls="author-list").find_all("li")
-    [match] = profiles.search_authors(built_store, "perez calero")
-    assert row.find("a").text() == "A. Pérez-Calero Yzquierdo"
-    assert row.find("a").attrs["href"] == f"/authors/{match['id']}"
-    plural = "paper" if match["works"] == 1 else "papers"
-    assert row.find(cls="author-row-stats").text() == (
-        f"{match['works']} {plural} {match['citations']} citations h-index {match['h_index']}"
-    )
-
-
-def test_search_without_matches_says_so(page: Page) -> None:
-    doc = page("/search?q=zzyzzyx")
-    assert doc.find(cls="empty").text().startswith("No author matches “zzyzzyx”.")
-
-
-def test_search_escapes_the_query(client: TestClient) -> None:
-    html = client.get("/search", params={"q": "<script>x</script>"}).text
-    assert "<script>" not in html
-    assert "&lt;script&gt;x&lt;/script&gt;" in html
-
-
-def test_empty_search_is_an_html_400(page: Page) -> None:
-    doc = page("/search?q=", status=400)
-    assert doc.find(cls="error-status").text() == "400"
-    assert doc.find("h1").text() == "Bad Request"
-    assert doc.find(cls="error-message").text().startswith("the query is empty")
 
 
 def test_unknown_author_is_an_html_404(page: Page) -> None:

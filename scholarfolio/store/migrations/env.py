@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from scholarfolio.store.schema import metadata
+from scholarfolio.store.search_index import include_name
 
 
 def run_migrations() -> None:
@@ -13,6 +14,8 @@ def run_migrations() -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        # The search index's FTS5 tables and GIN index are not in the metadata.
+        include_name=include_name,
         # SQLite cannot ALTER most things in place; batch mode rebuilds tables.
         render_as_batch=connection.dialect.name == "sqlite",
     )
