@@ -1,5 +1,7 @@
 """Identity: deciding which authorships belong to the same person.
 
-The first cut is deterministic name normalization (:mod:`.names`); the
-resolution pass that assigns authors lives in :mod:`.resolve`.
+:mod:`.names` normalizes names and makes stable author ids; :mod:`.resolve` is the
+pass ``build`` runs (names, ORCIDs and source author ids); :mod:`.s2and`,
+:mod:`.pairwise` and :mod:`.cluster` are the S2AND reader, the calibrated pairwise
+score and the block-wise clustering behind ``scholarfolio identity``.
 """
