@@ -106,24 +106,6 @@ def spellings(conn: Connection, author_id: str) -> list[str]:
     return list(conn.scalars(query))
 
 
-def author_works(conn: Connection, author_id: str) -> list[AnyRow]:
-    """The author's works with their citations, newest first."""
-    mine = (
-        sa.select(authorships.c.work_id)
-        .where(authorships.c.author_id == author_id)
-        .distinct()
-        .subquery()
-    )
-    query = (
-        sa.select(*WORK_COLUMNS)
-        .select_from(
-            works.join(mine, mine.c.work_id == works.c.id).outerjoin(
-                work_metrics, work_metrics.c.work_id == works.c.id
-            )
-        )
-        .order_by(works.c.date.desc().nulls_last(), works.c.id.desc())
-    )
-    return list(conn.execute(query))
 
 
 def work_authors(conn: Connection, wanted: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
