@@ -24,6 +24,7 @@ from rich.table import Table
 from scholarfolio import pipeline, profiles, settings
 from scholarfolio.demo import all_demo_files
 from scholarfolio.errors import BadInput, ScholarfolioError
+from scholarfolio.metrics import spark_engine
 from scholarfolio.models import IngestSummary
 from scholarfolio.store import Store, queries
 
@@ -118,16 +119,35 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], strict: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--engine",
+    type=click.Choice(["numpy", "spark"]),
+    default="numpy",
+    show_default=True,
+    help="Author metrics in process (numpy) or on Apache Spark (docs/scaling.md).",
+)
+@click.option(
+    "--spark-master",
+    envvar=settings.SPARK_MASTER.env_var,
+    default=settings.SPARK_MASTER.default,
+    show_default=True,
+    help="Spark master URL for --engine spark.",
+)
+@click.option("--full", is_flag=True, help="Rebuild everything, not only what changed.")
 @click.pass_context
-def build(ctx: click.Context) -> None:
+def build(ctx: click.Context, engine: str, spark_master: str, full: bool) -> None:
     """Resolve authors and compute metrics and badges for every author.
 
-    Example: scholarfolio build
+    Only what changed since the last build is rederived unless --full (same result).
+    Example: scholarfolio build --engine spark --spark-master spark://head:7077
     """
-    summary = pipeline.build(_open(ctx))
+    if engine == "spark":
+        spark_engine.require()
+    summary = pipeline.build(_open(ctx), engine=engine, spark_master=spark_master, full=full)
+    kind = "incremental build" if summary.incremental else f"full build: {summary.full_reason}"
     click.echo(
         f"built {summary.authors} author profiles over {summary.works} works "
-        f"({summary.resolve.new_authors} new authors)"
+        f"({summary.resolve.new_authors} new authors; {kind})"
     )
 
 
@@ -315,7 +335,9 @@ def bench_web(
 
 @bench.command(name="metrics")
 @click.option("--papers", default=1_000_000, show_default=True, help="Synthetic works.")
-@click.option("--engine", "engine_name", default="numpy", show_default=True, help="numpy.")
+@click.option(
+    "--engine", "engine_name", default="numpy", show_default=True, help="numpy or spark."
+)
 @click.option("--repeat", default=1, show_default=True, help="Best of this many timings.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line.")
 def bench_metrics(papers: int, engine_name: str, repeat: int, as_json: bool) -> None:
@@ -353,17 +375,26 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _register_command_groups() -> None:
     # The groups live in their own modules to keep this one small; they take
     # the store from the root context like every command here.
+    from scholarfolio.cli_admin import backup_command, restore_command
     from scholarfolio.cli_export import export_site_command
+    from scholarfolio.cli_fuzz import bench_fuzz
     from scholarfolio.cli_harvest import harvest
     from scholarfolio.cli_identity import identity
+    from scholarfolio.cli_incremental import bench_incremental
     from scholarfolio.cli_search import bench_search
+    from scholarfolio.cli_soak import bench_soak
     from scholarfolio.cli_works import works
 
     cli.add_command(harvest)
     cli.add_command(works)
     cli.add_command(export_site_command)
     bench.add_command(bench_search)
+    bench.add_command(bench_soak)
+    bench.add_command(bench_fuzz)
+    bench.add_command(bench_incremental)
     cli.add_command(identity)
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
 
 
 _register_command_groups()

@@ -14,6 +14,8 @@ so the CLI and the web layer can turn any of them into one clear message:
 - :class:`UpstreamError`: a remote source misbehaved (used by the harvesters).
 - :class:`BenchError`: a benchmark cannot run (a tool such as wrk or nginx is
   missing, or a process it started failed).
+- :class:`EngineError`: the metrics engine cannot run (Spark could not start,
+  or its job failed).
 
 A malformed *record* inside an input file is not an exception: it becomes a
 :class:`scholarfolio.models.Reject` and the ingest goes on.
@@ -57,3 +59,7 @@ class UpstreamError(ScholarfolioError):
 
 class BenchError(ScholarfolioError):
     """A benchmark cannot run: a tool it needs is missing, or a process it started failed."""
+
+
+class EngineError(ScholarfolioError):
+    """The metrics engine cannot run: Spark could not start or its job failed."""

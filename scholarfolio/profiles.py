@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from scholarfolio import search, topics
 from scholarfolio.errors import BadInput, Moved, NotFound
+from scholarfolio.identity import evidence
 from scholarfolio.identity.names import fold, name_key
 from scholarfolio.models import AuthorName
 from scholarfolio.store import Store, author_queries, metric_queries, queries
@@ -133,6 +134,7 @@ def get_profile(
         reported = _reported_metrics(conn, source_ids)
         built = queries.meta_value(conn, "last_build")
         full = metric_queries.author_metrics_full(conn, author_id)
+        grouping = evidence.grouping(conn, author_id)
     by_year = {str(year): count for year, count in yearly.items()}
     # The complete figures (docs/metrics.md); the keys shared with the first
     # slice's contract hold the same values.
@@ -155,6 +157,8 @@ def get_profile(
             **extra,
         },
         "reported_metrics": reported,
+        # Why these authorships are one author: shared keys and human decisions.
+        "grouping": grouping,
         "works": entries,
         "works_total": total,
         "page": wanted.page,

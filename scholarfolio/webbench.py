@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -95,7 +95,7 @@ class Load:
         """Load ``url`` (on 127.0.0.1 only) and return what wrk measured."""
         if not url.startswith(f"http://{HOST}:"):
             raise BadInput(f"the web benchmark loads only {HOST}, not {url}")
-        command = [_tool("wrk"), f"-t{self.threads}", f"-c{self.connections}"]
+        command = [require_tool("wrk"), f"-t{self.threads}", f"-c{self.connections}"]
         command += [f"-d{self.seconds}s", "--latency", "--timeout", "10s"]
         for header in headers:
             command += ["-H", header]
@@ -107,7 +107,8 @@ class Load:
         return parse_wrk(url, done.stdout)
 
 
-def _tool(name: str) -> str:
+def require_tool(name: str) -> str:
+    """The path of the program ``name``; BenchError saying how to install it if missing."""
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin")
     if found is None:
         raise BenchError(f"{name} is not installed; on Debian: apt-get install -y wrk nginx")
@@ -148,10 +149,15 @@ def _wait_until_answers(port: int, path: str, process: subprocess.Popen[bytes], 
 
 
 @contextlib.contextmanager
-def _running(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A child process, ended (and waited for) when the block ends."""
+def _running(
+    command: list[str], log: Path, env: Mapping[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A child process (with ``env`` added to its environment), ended when the block ends."""
+    environment = None if env is None else {**os.environ, **env}
     with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, env=environment
+        )
     try:
         yield process
     finally:
@@ -164,14 +170,23 @@ def _running(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]
 
 
 @contextlib.contextmanager
-def candidate_server(name: str, db: str, workdir: Path) -> Iterator[int]:
-    """Run candidate ``name`` on the store at ``db`` in its own process; yields its port."""
+def server_process(
+    name: str, db: str, workdir: Path, env: Mapping[str, str] | None = None
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """Run candidate ``name`` on the store at ``db`` in its own process; its port and process."""
     port = free_port()
     # The runners live in the web layer, which this module may not import.
     command = [sys.executable, "-m", "scholarfolio.web.server", name, db, str(port)]
     log = workdir / f"{name}.log"
-    with _running(command, log) as process:
+    with _running(command, log, env) as process:
         _wait_until_answers(port, "/healthz", process, log)
+        yield port, process
+
+
+@contextlib.contextmanager
+def candidate_server(name: str, db: str, workdir: Path) -> Iterator[int]:
+    """Run candidate ``name`` on the store at ``db`` in its own process; yields its port."""
+    with server_process(name, db, workdir) as (port, _process):
         yield port
 
 
@@ -212,7 +227,7 @@ def nginx_static(files: dict[str, bytes], workdir: Path) -> Iterator[int]:
     conf = root / "nginx.conf"
     conf.write_text(NGINX_CONF.format(root=root, host=HOST, port=port), encoding="utf-8")
     command = [
-        _tool("nginx"),
+        require_tool("nginx"),
         "-c",
         str(conf),
         "-p",
@@ -364,7 +379,7 @@ def bench_web(
     if unknown or not servers:
         raise BadInput(f"unknown server {unknown}; choose from {', '.join(CANDIDATES)}")
     for tool in ("wrk", "nginx"):
-        _tool(tool)
+        require_tool(tool)
     with tempfile.TemporaryDirectory(prefix="scholarfolio-bench-") as tmp:
         workdir = Path(tmp)
         location = db or demo_store(workdir)

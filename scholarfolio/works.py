@@ -138,6 +138,9 @@ def page_window(page: int, per_page: int, name: str = "page") -> tuple[int, int]
     """The (offset, limit) of page ``page``; BadInput names the valid range."""
     if page < 1:
         raise BadInput(f"{name} must be 1 or more (got {page})")
+    # The same bound as a profile's pages: past it an offset would not fit the database.
+    if page > 10**9:
+        raise BadInput(f"{name} must be at most 1000000000 (got {page})")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise BadInput(f"per_page must be between 1 and {MAX_PER_PAGE} (got {per_page})")
     return (page - 1) * per_page, per_page
@@ -178,7 +181,9 @@ def work_summaries(conn: Connection, rows: Sequence[AnyRow]) -> list[dict[str, A
 
 def _resolve_work(conn: Connection, text: str) -> int:
     """The work id for ``text``; Moved when it is another of the work's identifiers."""
-    if text.isdigit() and work_queries.work(conn, int(text)) is not None:
+    # ASCII digits only ("²".isdigit() too), and few enough for a 64-bit column.
+    digits = text.isascii() and text.isdigit() and len(text) <= 18
+    if digits and work_queries.work(conn, int(text)) is not None:
         return int(text)
     identifier = _identifier(text)
     found = work_queries.work_by_identifier(conn, *identifier) if identifier else None

@@ -29,6 +29,8 @@ PREPRINT_DOI_PREFIXES = ("10.48550/", "10.1101/", "10.2139/", "10.21203/", "10.2
 TITLE_RULE = "same title, authors and year"
 GENERIC_RULE = "same generic title and year, no rival"
 PLAUSIBLE_YEARS = range(1600, 2101)
+# Titles are compared within buckets of the first letters of their compact form.
+BUCKET_LENGTH = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,11 +231,21 @@ def _score(a: _Group, b: _Group) -> float:
     return year_points + 3 * jaccard
 
 
+def title_bucket(title_key: str) -> str | None:
+    """The bucket whose records are compared by title (None for a record without a title).
+
+    Two records can only meet through a shared identifier or a shared bucket,
+    which is what lets an incremental build recluster only what a change reaches.
+    """
+    return compact(title_key)[:BUCKET_LENGTH] if title_key else None
+
+
 def _title_pairs(clustering: Clustering, candidates: Sequence[Candidate]) -> set[tuple[int, int]]:
     buckets: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in candidates:
-        if candidate.title_key:
-            buckets[compact(candidate.title_key)[:24]].append(candidate)
+        key = title_bucket(candidate.title_key)
+        if key is not None:
+            buckets[key].append(candidate)
     pairs: set[tuple[int, int]] = set()
     for bucket in buckets.values():
         for i, left in enumerate(bucket):

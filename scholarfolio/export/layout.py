@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from scholarfolio.errors import BadInput
+
 # An id becomes a file or folder name only if it is made of these characters and
 # starts with a letter or digit: no separators, no "..", nothing a shell or a
 # static server would read differently.
@@ -128,6 +130,13 @@ def rewrite_links(page: str, page_url: str, found: Callable[[Target], None]) -> 
     return _ATTRIBUTE.sub(replace, page)
 
 
+class UnsafeExportPath(BadInput, ValueError):
+    """A file path the export refuses: an unsafe name, or one that resolves outside the folder.
+
+    A BadInput, so the command line says it in one line.
+    """
+
+
 class SiteWriter:
     """Writes files under one folder and refuses any path that would leave it."""
 
@@ -137,13 +146,14 @@ class SiteWriter:
         self.bytes = 0
 
     def path(self, relative: str) -> Path:
-        """The absolute path of ``relative``; ValueError if it is not a safe path inside."""
+        """The absolute path of ``relative``; UnsafeExportPath if it is not a safe path inside."""
         segments = relative.split("/")
         if not all(safe_segment(segment) for segment in segments):
-            raise ValueError(f"unsafe export path {relative!r}")
+            raise UnsafeExportPath(f"unsafe export path {relative!r}")
         path = self.root.joinpath(*segments).resolve()
         if not path.is_relative_to(self.root):
-            raise ValueError(f"export path {relative!r} leaves {self.root}")
+            # A symbolic link inside the folder points elsewhere.
+            raise UnsafeExportPath(f"export path {relative!r} leaves {self.root}")
         return path
 
     def write(self, relative: str, content: bytes) -> None:

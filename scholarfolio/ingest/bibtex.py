@@ -312,8 +312,9 @@ def decode_latex(text: str) -> str:
         return collapse(text)
     try:
         decoded = _title_converter().latex_to_text(text)
-    except (latexwalker.LatexWalkerError, IndexError):
+    except (latexwalker.LatexWalkerError, IndexError, RecursionError):
         # IndexError: pylatexenc's own \href rule fails on a one-argument \href.
+        # RecursionError: pylatexenc recurses once per brace ("{" * 5000).
         return collapse(text)
     return collapse(unicodedata.normalize("NFC", decoded))
 

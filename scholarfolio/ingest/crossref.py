@@ -167,7 +167,8 @@ def _failure_detail(response: object) -> str:
         return ""
     messages = response.get("message")
     entries = messages if isinstance(messages, list) else [messages]
-    texts = [entry["message"] for entry in entries if isinstance(entry, Mapping)]
+    # A failed response whose body is a work (status 4xx, message a work) has no texts.
+    texts = [entry.get("message") for entry in entries if isinstance(entry, Mapping)]
     details = "; ".join(" ".join(text.split()) for text in texts if isinstance(text, str))
     kind = response.get("message-type")
     return "".join(f": {part}" for part in (kind, details) if isinstance(part, str) and part)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -67,6 +68,9 @@ _PAGE_ITEMS = ("results", "data")
 _PAGE_MARKERS = frozenset(
     {"meta", "next", "offset", "token", "total", "group_by", "retrievalVersion"}
 )
+# Roughly how deep JSON can nest before Python's recursion limit stops the decoder
+# (real records nest fewer than 10 levels); deeper input is a Reject.
+MAX_JSON_DEPTH = sys.getrecursionlimit() - 100
 # The keys of an API error body.
 _ERROR_KEYS = frozenset({"error", "message", "code", "status", "detail"})
 
@@ -347,7 +351,11 @@ def _decoded_items(
     except BadInput as problem:
         yield reject(locator, str(problem), data)
         return
-    yield from registry.items(value, locator, positions)
+    try:
+        yield from registry.items(value, locator, positions)
+    except RecursionError:
+        # Envelopes nested in envelopes: the stack is unwound to here, shallow again.
+        yield reject(locator, "JSON envelopes (pages, recorded responses) nested too deeply")
 
 
 def decode_json(data: bytes) -> object:
@@ -364,6 +372,9 @@ def decode_json(data: bytes) -> object:
         raise BadInput(
             f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from error
+    except RecursionError:
+        # json.loads recurses once per level: 100,000 "[" would end the process otherwise.
+        raise BadInput(f"JSON nested too deeply (at most {MAX_JSON_DEPTH} levels)") from None
 
 
 def _guarded(kind: Kind, document: Mapping[str, Any], locator: Locator) -> Iterator[Parsed]:
@@ -388,7 +399,10 @@ def reject(locator: Locator, reason: str, sample: object = "") -> Reject:
     if isinstance(sample, bytes | str):
         text = excerpt(sample)
     else:
-        text = excerpt(json.dumps(sample, ensure_ascii=False, default=str)[:400])
+        try:
+            text = excerpt(json.dumps(sample, ensure_ascii=False, default=str)[:400])
+        except RecursionError:
+            text = excerpt(repr(type(sample)))
     where = f"line {locator.line}: " if locator.line is not None else ""
     return Reject(locator.file, locator.position, where + reason, text, locator.line)
 

@@ -15,6 +15,7 @@ from scholarfolio.ingest.atom import parse_atom
 from scholarfolio.ingest.bibtex import parse_bibtex
 from scholarfolio.ingest.detect import describe_formats, detect_format
 from scholarfolio.ingest.jsondocs import Parsed, parse_json
+from scholarfolio.ingest.limits import bounded
 from scholarfolio.ingest.oai import parse_oai
 from scholarfolio.ingest.snapshot import parse_snapshot
 from scholarfolio.ingest.streams import (
@@ -64,7 +65,8 @@ def read_file(path: Path, progress: Progress | None = None) -> Iterator[Parsed]:
     """Stream the records of one file, whatever its format, gzipped or not.
 
     The format is recognised from the content, never from the name. Unreadable
-    records come out as :class:`Reject` between the good ones. ``progress``
+    records come out as :class:`Reject` between the good ones; every item is
+    cleaned and bounded (:mod:`scholarfolio.ingest.limits`). ``progress``
     receives the number of on-disk bytes consumed since its previous call.
     """
     file = str(path)
@@ -77,7 +79,7 @@ def read_file(path: Path, progress: Progress | None = None) -> Iterator[Parsed]:
             return
         for item in _records(opened, file):
             _report(progress, opened.counter)
-            yield item
+            yield bounded(item)
         _report(progress, opened.counter)
 
 

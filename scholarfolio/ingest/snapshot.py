@@ -78,6 +78,9 @@ def _decode(data: bytes) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise BadInput(f"not valid JSON: {error.msg} at column {error.colno}") from error
+    except RecursionError:
+        # json.loads recurses once per level: 100,000 "[" would end the process otherwise.
+        raise BadInput("JSON nested too deeply to read") from None
 
 
 def _record(document: object, locator: Locator) -> WorkRecord:

@@ -78,8 +78,9 @@ def _decode_latex(text: str) -> str:
     repaired = _CONTROL_WORD.sub(_repair_control_word, text)
     try:
         decoded = _converter().latex_to_text(repaired)
-    except (latexwalker.LatexWalkerError, IndexError):
+    except (latexwalker.LatexWalkerError, IndexError, RecursionError):
         # IndexError: pylatexenc on a macro missing its arguments (\href{x}).
+        # RecursionError: pylatexenc recurses once per brace ("{" * 5000, found by fuzzing).
         # Markup too broken even for tolerant parsing: the raw text is more
         # useful than nothing.
         return text

@@ -15,6 +15,7 @@ from lxml import etree
 from scholarfolio.errors import BadInput
 from scholarfolio.ingest.streams import DAMAGED_STREAM_ERRORS, damaged_stream_reject, excerpt
 from scholarfolio.ingest.text import collapse
+from scholarfolio.ingest.xmlguard import guard
 from scholarfolio.models import Locator, Reject, WorkRecord
 
 Element = etree._Element
@@ -32,8 +33,17 @@ def iter_converted(
     malformed), one final Reject says where; everything before it was yielded.
     """
     position = 0
+    try:
+        guarded = guard(stream)
+    except BadInput as problem:
+        yield Reject(file=file, position=0, reason=str(problem))
+        return
+    except DAMAGED_STREAM_ERRORS as error:
+        yield damaged_stream_reject(file, 1, error)
+        return
+    # Never load a DTD, never fetch, never substitute an entity (see xmlguard).
     events = etree.iterparse(
-        stream,
+        guarded.stream,
         events=("end",),
         tag=list(tags),
         resolve_entities=False,
@@ -44,7 +54,8 @@ def iter_converted(
     try:
         for _event, element in events:
             position += 1
-            item = _convert_one(element, Locator(file, position, element.sourceline), convert)
+            locator = Locator(file, position, element.sourceline)
+            item = _convert_one(element, locator, convert, guarded.had_doctype)
             _release(element)
             if item is not None:
                 yield item
@@ -60,9 +71,15 @@ def iter_converted(
 
 
 def local_name(element: Element) -> str:
-    """The element's tag without its namespace ("" for comments and processing instructions)."""
+    """The element's tag without its namespace ("" for comments and processing instructions).
+
+    A prefix that no ``xmlns`` declares stays in the tag (``arxiv:comment``);
+    it is dropped like a namespace.
+    """
     tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2].rpartition(":")[2]
 
 
 def children(element: Element, name: str) -> list[Element]:
@@ -98,10 +115,16 @@ def children_texts(element: Element, name: str) -> list[str]:
 
 
 def _convert_one(
-    element: Element, locator: Locator, convert: Converter
+    element: Element, locator: Locator, convert: Converter, check_entities: bool
 ) -> WorkRecord | Reject | None:
-    """Run ``convert``; a BadInput becomes a Reject carrying the record's location."""
+    """Run ``convert``; a BadInput becomes a Reject carrying the record's location.
+
+    With ``check_entities`` (the file had a DOCTYPE), a record that refers to
+    an entity is rejected: the entity was never expanded, so its text is not whole.
+    """
     try:
+        if check_entities:
+            _refuse_entities(element)
         return convert(element, locator)
     except BadInput as problem:
         return Reject(
@@ -110,6 +133,15 @@ def _convert_one(
             reason=str(problem),
             excerpt=excerpt(all_text(element)),
             line=locator.line,
+        )
+
+
+def _refuse_entities(element: Element) -> None:
+    """BadInput naming the first entity reference inside ``element``, if any."""
+    entity = next(element.iter(etree.Entity), None)
+    if entity is not None:
+        raise BadInput(
+            f"refers to the XML entity {entity.text}: entities are never expanded or read"
         )
 
 

@@ -7,14 +7,18 @@ from collections.abc import Mapping
 from sqlalchemy.engine import Connection
 
 from scholarfolio import settings
-from scholarfolio.metrics import engine
+from scholarfolio.errors import BadInput
+from scholarfolio.metrics import engine, spark_engine
 from scholarfolio.metrics.indices import window
 from scholarfolio.store import batch
 from scholarfolio.store.batch import BadgeQuota
 from scholarfolio.store.metric_arrays import StoredCorpus, load_corpus, replace_author_metrics
+from scholarfolio.store.metric_delta import store_self_citations
 from scholarfolio.store.metric_queries import METRICS_YEAR
 from scholarfolio.store.writes import set_meta
 
+# The all-author engines: numpy in process, or Spark (the optional extra scholarfolio[spark]).
+ENGINES = ("numpy", "spark")
 FAMOUS = "Famous Author"
 PROLIFIC = "Prolific Author"
 
@@ -58,16 +62,38 @@ def engine_inputs(stored: StoredCorpus, year: int) -> engine.MetricInputs:
     )
 
 
-def compute_author_metrics(conn: Connection, year: int) -> None:
-    """Every author's figures (docs/metrics.md) by the vectorized engine, written in bulk."""
+def compute_author_metrics(
+    conn: Connection, year: int, engine_name: str = "numpy", spark_master: str | None = None
+) -> None:
+    """Every author's figures (docs/metrics.md) by the chosen engine, written in bulk.
+
+    ``numpy``: the vectorized engine in this process; ``spark``: Spark over a
+    Parquet export of the store (metrics/spark_engine.py), on ``spark_master``.
+    """
+    if engine_name not in ENGINES:
+        raise BadInput(f"unknown engine {engine_name!r}; choose from {', '.join(ENGINES)}")
+    if engine_name == "spark":
+        spark_engine.compute_author_metrics(conn, year, spark_master)
+        set_meta(conn, METRICS_YEAR, str(year))
+        return
     stored = load_corpus(conn, window(year), engine.NO_YEAR)
-    figures = engine.compute(engine_inputs(stored, year))
+    inputs = engine_inputs(stored, year)
+    figures = engine.compute(inputs)
     author_ids = [stored.author_ids[index] for index in figures.authors.tolist()]
     replace_author_metrics(conn, author_ids, engine.as_values(figures))
+    # Kept for incremental builds (scholarfolio.incremental).
+    own = engine.self_citations(inputs)
+    store_self_citations(conn, stored.work_ids.tolist(), own.tolist())
     set_meta(conn, METRICS_YEAR, str(year))
 
 
-def compute_all(conn: Connection, quotas: list[BadgeQuota], year: int) -> None:
+def compute_all(
+    conn: Connection,
+    quotas: list[BadgeQuota],
+    year: int,
+    engine_name: str = "numpy",
+    spark_master: str | None = None,
+) -> None:
     """Per-work citations, then every author's metrics, yearly citations and badges.
 
     ``year`` is the calendar year the figures are computed in: the five-year
@@ -75,6 +101,6 @@ def compute_all(conn: Connection, quotas: list[BadgeQuota], year: int) -> None:
     """
     batch.compute_work_metrics(conn)
     batch.compute_work_citations_by_year(conn)
-    compute_author_metrics(conn, year)
+    compute_author_metrics(conn, year, engine_name, spark_master)
     batch.compute_citations_by_year(conn)
     batch.assign_badges(conn, quotas)

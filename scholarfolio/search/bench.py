@@ -22,6 +22,7 @@ import random
 import re
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ from scholarfolio.search import engine
 from scholarfolio.search.engine import TantivyWorks
 from scholarfolio.search.query import STOPWORDS
 from scholarfolio.store import Store, search_index
+from scholarfolio.store.queries import BUILD_ID
 from scholarfolio.store.search_index import TextQuery
 from scholarfolio.store.writes import set_meta
 
@@ -175,6 +177,7 @@ def _tantivy(store: Store, pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
     started = time.perf_counter()
     with store.engine.begin() as conn:
         set_meta(conn, "last_build", datetime.now().isoformat(timespec="seconds"))
+        set_meta(conn, BUILD_ID, uuid.uuid4().hex)
         generation = engine.rebuild(conn)
     if generation is None:
         return {"skipped": "tantivy is not installed (pip install tantivy)"}

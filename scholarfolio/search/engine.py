@@ -7,7 +7,9 @@ of works (it scores every match). FTS5 stays as the fallback, so search always
 answers, and always consistently with the store:
 
 - the index lives in ``<store file>.search/``, one folder per build, with a
-  ``CURRENT`` file naming the folder and the build it was made from;
+  ``CURRENT`` file naming the folder and the build it was made from, and the
+  previous build's folder (a build writes its index before it commits: until
+  then, readers still see the previous build and keep searching its index);
 - it is used only when that build is the store's last build; an index left
   behind by a build that rolled back, a store copied without its folder, or
   tantivy not installed all fall back to FTS5, which the build refreshes in
@@ -86,7 +88,7 @@ def rebuild(conn: Connection) -> Path | None:
     tantivy, folder = _tantivy(), index_folder(conn)
     if tantivy is None or folder is None:
         return None
-    stamp = queries.meta_value(conn, "last_build") or ""
+    stamp = queries.build_stamp(conn)
     generation = folder / f"index-{uuid.uuid4().hex[:12]}"
     generation.mkdir(parents=True)
     index = tantivy.Index(_schema(tantivy), path=str(generation))
@@ -100,13 +102,26 @@ def rebuild(conn: Connection) -> Path | None:
     return generation
 
 
+def _indexes(folder: Path) -> list[dict[str, str]]:
+    """The indexes ``CURRENT`` names, newest first: each a generation folder and its build."""
+    try:
+        pointer = json.loads((folder / CURRENT).read_text(encoding="utf-8"))
+        newest = {"generation": pointer["generation"], "build": pointer["build"]}
+        return [newest, *pointer.get("previous", [])]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def _point_to(folder: Path, generation: str, stamp: str) -> None:
+    kept = [{"generation": generation, "build": stamp}]
+    kept += [index for index in _indexes(folder) if index["generation"] != generation][:1]
     pending = folder / f"{CURRENT}.{uuid.uuid4().hex[:8]}"
-    pending.write_text(json.dumps({"generation": generation, "build": stamp}), encoding="utf-8")
+    pending.write_text(json.dumps({**kept[0], "previous": kept[1:]}), encoding="utf-8")
     # Atomic: a reader sees the old index or the new one, never half of either.
     os.replace(pending, folder / CURRENT)
+    names = {index["generation"] for index in kept}
     for old in folder.iterdir():
-        if old.is_dir() and old.name != generation:
+        if old.is_dir() and old.name not in names:
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -142,14 +157,13 @@ class TantivyWorks:
         tantivy, folder = _tantivy(), index_folder(conn)
         if tantivy is None or folder is None:
             return None
-        try:
-            pointer = json.loads((folder / CURRENT).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        built = queries.build_stamp(conn)
+        # The index of the build this reader's snapshot of the store shows.
+        mine = next((index for index in _indexes(folder) if index["build"] == built), None)
+        if mine is None:
             return None
-        if pointer.get("build") != (queries.meta_value(conn, "last_build") or ""):
-            return None
         try:
-            return _opened(str(folder / pointer["generation"]))
+            return _opened(str(folder / mine["generation"]))
         except (OSError, ValueError, KeyError):
             return None
 

@@ -10,9 +10,10 @@ and writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -34,6 +35,7 @@ from scholarfolio.store.schema import (
     work_reported,
     works,
 )
+from scholarfolio.store.scoped import chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +51,38 @@ class BadgeQuota:
 # --- authors -----------------------------------------------------------------
 
 
-def authorship_identities(conn: Connection) -> Iterator[AnyRow]:
-    """Every authorship with the keys identity works from, in a stable order."""
+def authorship_identities(
+    conn: Connection, only: Collection[tuple[int, int]] | None = None
+) -> Iterator[AnyRow]:
+    """Every authorship (or those of ``only``: work, position) with the keys identity works
+    from, in a stable order."""
     a = authorships.c
     query = sa.select(
         a.work_id, a.position, a.name, a.name_key, a.orcid, a.openalex_id, a.s2_id
     ).order_by(a.work_id, a.position)
-    yield from conn.execute(query)
+    if only is None:
+        yield from conn.execute(query)
+        return
+    wanted = set(only)
+    rows = [
+        row
+        for chunk in chunks({work for work, _ in wanted})
+        for row in conn.execute(query.where(a.work_id.in_(chunk)))
+        if (row.work_id, row.position) in wanted
+    ]
+    yield from sorted(rows, key=lambda row: (row.work_id, row.position))
 
 
-def author_nodes_before(conn: Connection) -> dict[str, str]:
-    """Which author each identity key belonged to at the last build."""
-    return {n: a for n, a in conn.execute(sa.select(author_nodes.c.node, author_nodes.c.author_id))}
+def author_nodes_before(conn: Connection, only: Collection[str] | None = None) -> dict[str, str]:
+    """Which author each identity key (or each of ``only``) belonged to at the last build."""
+    query = sa.select(author_nodes.c.node, author_nodes.c.author_id)
+    if only is None:
+        return {n: a for n, a in conn.execute(query)}
+    return {
+        n: a
+        for chunk in chunks(only)
+        for n, a in conn.execute(query.where(author_nodes.c.node.in_(chunk)))
+    }
 
 
 def known_author_ids(conn: Connection) -> set[str]:
@@ -68,22 +90,35 @@ def known_author_ids(conn: Connection) -> set[str]:
     return set(conn.scalars(sa.select(authors.c.id)))
 
 
-def replace_author_nodes(conn: Connection, nodes: dict[str, str]) -> None:
-    """Remember which author each identity key belongs to now."""
-    conn.execute(author_nodes.delete())
+def replace_author_nodes(
+    conn: Connection, nodes: dict[str, str], only: Collection[str] | None = None
+) -> None:
+    """Remember which author each identity key belongs to now (replacing the keys ``only``)."""
+    if only is None:
+        conn.execute(author_nodes.delete())
+    for chunk in chunks(only or ()):
+        conn.execute(author_nodes.delete().where(author_nodes.c.node.in_(chunk)))
     if nodes:
         conn.execute(author_nodes.insert(), [{"node": n, "author_id": a} for n, a in nodes.items()])
 
 
-def replace_authors(conn: Connection, rows: Sequence[tuple[str, str, str]], now: datetime) -> None:
-    """Make the author table exactly (id, name, name_key) rows, keeping creation times."""
+def replace_authors(
+    conn: Connection,
+    rows: Sequence[tuple[str, str, str]],
+    now: datetime,
+    only: Collection[str] | None = None,
+) -> None:
+    """Make the author table exactly (id, name, name_key) rows, keeping creation times.
+
+    ``only``: the rows replace these authors; the others stay.
+    """
     wanted = {author_id: (name, key) for author_id, name, key in rows}
     existing = known_author_ids(conn)
-    gone = existing - set(wanted)
-    if gone:
+    gone = (existing if only is None else existing & set(only)) - set(wanted)
+    for chunk in chunks(gone):
         for table in (author_badges, author_citations_by_year, author_metrics, authors):
             column = table.c.author_id if table is not authors else authors.c.id
-            conn.execute(table.delete().where(column.in_(sorted(gone))))
+            conn.execute(table.delete().where(column.in_(chunk)))
     fresh = [
         {"id": i, "name": n, "name_key": k, "created_at": now}
         for i, (n, k) in wanted.items()
@@ -100,6 +135,27 @@ def replace_authors(conn: Connection, rows: Sequence[tuple[str, str, str]], now:
             .where(authors.c.id == sa.bindparam("author"))
             .values(name=sa.bindparam("new_name"), name_key=sa.bindparam("new_key")),
             kept,
+        )
+
+
+def author_labels(conn: Connection, only: Collection[str]) -> dict[str, tuple[str, str]]:
+    """The shown name and name key of each given author."""
+    query = sa.select(authors.c.id, authors.c.name, authors.c.name_key)
+    return {
+        author: (name, key)
+        for chunk in chunks(only)
+        for author, name, key in conn.execute(query.where(authors.c.id.in_(chunk)))
+    }
+
+
+def rename_authors(conn: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Set the shown name and name key of each (id, name, name key) author."""
+    if rows:
+        conn.execute(
+            authors.update()
+            .where(authors.c.id == sa.bindparam("author"))
+            .values(name=sa.bindparam("new_name"), name_key=sa.bindparam("new_key")),
+            [{"author": i, "new_name": n, "new_key": k} for i, n, k in rows],
         )
 
 
@@ -132,98 +188,158 @@ def add_redirects(conn: Connection, pairs: dict[str, str], now: datetime) -> Non
 # --- metrics -----------------------------------------------------------------
 
 
-def compute_work_metrics(conn: Connection) -> None:
-    """Per work: citing works in the corpus (each once), and the figure metrics use.
+def _scopes(only: Collection[Any] | None) -> Iterator[list[Any] | None]:
+    # One pass over everything, or one per chunk of the given ids.
+    if only is None:
+        yield None
+    else:
+        yield from chunks(only)
+
+
+def compute_work_metrics(conn: Connection, only: Collection[int] | None = None) -> None:
+    """Per work (or per work of ``only``): citing works in the corpus (each once), and the
+    figure metrics use.
 
     Each count, in-corpus or reported by a source, is a lower bound of the
     truth, so a work's ``citations`` is the largest of them.
     """
-    in_corpus = (
-        sa.select(citations.c.cited_work_id, sa.func.count().label("n"))
-        .group_by(citations.c.cited_work_id)
-        .subquery()
+    for scope in _scopes(only):
+        _compute_work_metrics(conn, scope)
+
+
+def _compute_work_metrics(conn: Connection, scope: list[int] | None) -> None:
+    in_corpus_query = sa.select(citations.c.cited_work_id, sa.func.count().label("n"))
+    reported_query = sa.select(
+        work_reported.c.work_id, sa.func.max(work_reported.c.citations).label("n")
     )
-    reported = (
-        sa.select(work_reported.c.work_id, sa.func.max(work_reported.c.citations).label("n"))
-        .group_by(work_reported.c.work_id)
-        .subquery()
-    )
+    query = sa.select(works.c.id)
+    delete = work_metrics.delete()
+    if scope is not None:
+        in_corpus_query = in_corpus_query.where(citations.c.cited_work_id.in_(scope))
+        reported_query = reported_query.where(work_reported.c.work_id.in_(scope))
+        query = query.where(works.c.id.in_(scope))
+        delete = delete.where(work_metrics.c.work_id.in_(scope))
+    in_corpus = in_corpus_query.group_by(citations.c.cited_work_id).subquery()
+    reported = reported_query.group_by(work_reported.c.work_id).subquery()
     count = sa.func.coalesce(in_corpus.c.n, 0)
+    # A full build takes the self-citations from the metrics engine's arrays
+    # (metrics.batch); an incremental one counts them for its few works here.
+    own_counts = None if scope is None else _self_citations(scope)
+    own = sa.literal(0) if own_counts is None else sa.func.coalesce(own_counts.c.n, 0)
     best = sa.case(
         (sa.func.coalesce(reported.c.n, 0) > count, sa.func.coalesce(reported.c.n, 0)),
         else_=count,
     )
-    conn.execute(work_metrics.delete())
+    conn.execute(delete)
     conn.execute(
         work_metrics.insert().from_select(
-            ["work_id", "citations_in_corpus", "citations"],
-            sa.select(works.c.id, count, best).select_from(
-                works.outerjoin(in_corpus, in_corpus.c.cited_work_id == works.c.id).outerjoin(
-                    reported, reported.c.work_id == works.c.id
-                )
+            ["work_id", "citations_in_corpus", "citations", "self_citations"],
+            query.add_columns(count, best, own).select_from(
+                _work_figures(in_corpus, reported, own_counts)
             ),
         )
     )
 
 
-def _yearly_in_corpus(conn: Connection) -> dict[tuple[int, int], int]:
+def _self_citations(scope: list[int]) -> sa.Subquery:
+    mine = authorships.alias("citing_authors")
+    theirs = authorships.alias("cited_authors")
+    shared = (
+        sa.exists()
+        .where(mine.c.work_id == citations.c.citing_work_id)
+        .where(theirs.c.work_id == citations.c.cited_work_id)
+        .where(mine.c.author_id == theirs.c.author_id)
+    )
+    return (
+        sa.select(citations.c.cited_work_id, sa.func.count().label("n"))
+        .where(citations.c.cited_work_id.in_(scope), shared)
+        .group_by(citations.c.cited_work_id)
+        .subquery("own")
+    )
+
+
+def _work_figures(
+    in_corpus: sa.Subquery, reported: sa.Subquery, own: sa.Subquery | None
+) -> sa.FromClause:
+    joined = works.outerjoin(in_corpus, in_corpus.c.cited_work_id == works.c.id).outerjoin(
+        reported, reported.c.work_id == works.c.id
+    )
+    return joined if own is None else joined.outerjoin(own, own.c.cited_work_id == works.c.id)
+
+
+def _yearly_in_corpus(conn: Connection, scope: list[int] | None) -> dict[tuple[int, int], int]:
     citing = works.alias("citing")
     year = sa.cast(sa.extract("year", citing.c.date), sa.Integer)
     query = (
         sa.select(citations.c.cited_work_id, year, sa.func.count())
         .select_from(citations.join(citing, citing.c.id == citations.c.citing_work_id))
         .where(citing.c.date.is_not(None))
-        .group_by(citations.c.cited_work_id, year)
     )
+    if scope is not None:
+        query = query.where(citations.c.cited_work_id.in_(scope))
+    query = query.group_by(citations.c.cited_work_id, year)
     return {(work, int(y)): int(n) for work, y, n in conn.execute(query)}
 
 
-def _yearly_reported(conn: Connection) -> Iterator[tuple[int, int, int]]:
+def _yearly_reported(conn: Connection, scope: list[int] | None) -> Iterator[tuple[int, int, int]]:
     query = sa.select(work_members.c.work_id, reported_citations.c.by_year).select_from(
         work_members.join(
             reported_citations, reported_citations.c.record_id == work_members.c.record_id
         )
     )
+    if scope is not None:
+        query = query.where(work_members.c.work_id.in_(scope))
     for work_id, by_year in conn.execute(query):
         for year, count in (by_year or {}).items():
             yield work_id, int(year), int(count)
 
 
-def compute_work_citations_by_year(conn: Connection) -> None:
-    """Per work and year: the largest of the in-corpus count and each source's count."""
-    yearly = _yearly_in_corpus(conn)
-    for work_id, year, count in _yearly_reported(conn):
-        key = (work_id, year)
-        yearly[key] = max(yearly.get(key, 0), count)
-    conn.execute(work_citations_by_year.delete())
-    rows = [{"work_id": w, "year": y, "citations": n} for (w, y), n in sorted(yearly.items()) if n]
-    if rows:
-        conn.execute(work_citations_by_year.insert(), rows)
+def compute_work_citations_by_year(conn: Connection, only: Collection[int] | None = None) -> None:
+    """Per work (or per work of ``only``) and year: the largest of the in-corpus count and
+    each source's count."""
+    for scope in _scopes(only):
+        yearly = _yearly_in_corpus(conn, scope)
+        for work_id, year, count in _yearly_reported(conn, scope):
+            key = (work_id, year)
+            yearly[key] = max(yearly.get(key, 0), count)
+        delete = work_citations_by_year.delete()
+        if scope is not None:
+            delete = delete.where(work_citations_by_year.c.work_id.in_(scope))
+        conn.execute(delete)
+        rows = [
+            {"work_id": w, "year": y, "citations": n} for (w, y), n in sorted(yearly.items()) if n
+        ]
+        if rows:
+            conn.execute(work_citations_by_year.insert(), rows)
 
 
-def _author_works() -> sa.Subquery:
+def _author_works(scope: list[str] | None) -> sa.Subquery:
     # An author listed twice on one paper still wrote it once.
-    return (
-        sa.select(authorships.c.author_id, authorships.c.work_id)
-        .where(authorships.c.author_id.is_not(None))
-        .distinct()
-        .subquery("author_works")
+    query = sa.select(authorships.c.author_id, authorships.c.work_id).where(
+        authorships.c.author_id.is_not(None)
     )
+    if scope is not None:
+        query = query.where(authorships.c.author_id.in_(scope))
+    return query.distinct().subquery("author_works")
 
 
-def compute_citations_by_year(conn: Connection) -> None:
-    """Per author and year: the sum of their works' yearly citations."""
-    aw = _author_works()
-    yearly = work_citations_by_year.c
-    conn.execute(author_citations_by_year.delete())
-    conn.execute(
-        author_citations_by_year.insert().from_select(
-            ["author_id", "year", "citations"],
-            sa.select(aw.c.author_id, yearly.year, sa.func.sum(yearly.citations))
-            .select_from(aw.join(work_citations_by_year, yearly.work_id == aw.c.work_id))
-            .group_by(aw.c.author_id, yearly.year),
+def compute_citations_by_year(conn: Connection, only: Collection[str] | None = None) -> None:
+    """Per author (or per author of ``only``) and year: the sum of their works' yearly citations."""
+    for scope in _scopes(only):
+        aw = _author_works(scope)
+        yearly = work_citations_by_year.c
+        delete = author_citations_by_year.delete()
+        if scope is not None:
+            delete = delete.where(author_citations_by_year.c.author_id.in_(scope))
+        conn.execute(delete)
+        conn.execute(
+            author_citations_by_year.insert().from_select(
+                ["author_id", "year", "citations"],
+                sa.select(aw.c.author_id, yearly.year, sa.func.sum(yearly.citations))
+                .select_from(aw.join(work_citations_by_year, yearly.work_id == aw.c.work_id))
+                .group_by(aw.c.author_id, yearly.year),
+            )
         )
-    )
 
 
 def assign_badges(conn: Connection, quotas: Sequence[BadgeQuota]) -> None:
@@ -239,5 +355,47 @@ def assign_badges(conn: Connection, quotas: Sequence[BadgeQuota]) -> None:
                 sa.select(ranked.c.author_id, sa.literal(quota.badge))
                 .where(ranked.c.share >= 1.0 - quota.top_fraction)
                 .where(ranked.c.value >= quota.minimum),
+            )
+        )
+
+
+def badge_threshold(conn: Connection, quota: BadgeQuota) -> int | None:
+    """The smallest value inside the quota's top fraction (None without authors).
+
+    The same rule as :func:`assign_badges`: an author's share is the fraction
+    of authors with at most the author's value (``cume_dist``), computed the
+    same way; counting from the top stops as soon as the share falls short.
+    """
+    column = author_metrics.c[quota.column]
+    total = conn.scalar(sa.select(sa.func.count()).select_from(author_metrics)) or 0
+    threshold = None
+    above = 0
+    query = sa.select(column, sa.func.count()).group_by(column).order_by(column.desc())
+    for value, count in conn.execute(query):
+        if (total - above) / total < 1.0 - quota.top_fraction:
+            break
+        threshold = int(value)
+        above += int(count)
+    return threshold
+
+
+def assign_badges_by_threshold(conn: Connection, quotas: Sequence[BadgeQuota]) -> None:
+    """Give each badge to the authors inside its quota, from each quota's threshold.
+
+    The same badges as :func:`assign_badges`, without ranking every author: an
+    incremental build changes a few authors' figures, not the whole ranking.
+    """
+    for quota in quotas:
+        threshold = badge_threshold(conn, quota)
+        conn.execute(author_badges.delete().where(author_badges.c.badge == quota.badge))
+        if threshold is None:
+            continue
+        column = author_metrics.c[quota.column]
+        conn.execute(
+            author_badges.insert().from_select(
+                ["author_id", "badge"],
+                sa.select(author_metrics.c.author_id, sa.literal(quota.badge)).where(
+                    column >= max(threshold, quota.minimum)
+                ),
             )
         )

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from scholarfolio.errors import StoreError
+from scholarfolio.store import failures, transactions
 
 SUPPORTED = "a SQLite file path, sqlite:///PATH or postgresql://USER@HOST/DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -51,6 +52,8 @@ def create_engine(location: str) -> Engine:
         raise StoreError(f"the database driver for {location!r} is not installed ({exc})") from None
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+    transactions.install(engine)
+    sa.event.listen(engine, "handle_error", failures.explain)
     return engine
 
 
@@ -71,15 +74,24 @@ def _alembic_config() -> Config:
     return config
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision (migration) this version of scholarfolio can open."""
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    return {script.revision for script in scripts.walk_revisions()}
+
+
 def migrate(engine: Engine) -> None:
     """Bring the store's schema to the newest migration (a no-op when current)."""
     config = _alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     try:
-        with engine.begin() as connection:
+        # Checked in a read transaction: opening a current store must not wait
+        # for a build's write lock, nor fail on a read-only store.
+        with transactions.reading(engine) as connection:
             current = MigrationContext.configure(connection).get_current_revision()
-            if current == head:
-                return
+        if current == head:
+            return
+        with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:

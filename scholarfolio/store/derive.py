@@ -8,7 +8,7 @@ and the counts sources report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,13 +16,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from scholarfolio.store.derive_citations import rebuild_all_citations
 from scholarfolio.store.schema import (
     authorships,
-    citation_claims,
     citations,
     record_authors,
     record_ids,
-    record_references,
     record_versions,
     records,
     reported_citations,
@@ -36,6 +35,7 @@ from scholarfolio.store.schema import (
     work_versions,
     works,
 )
+from scholarfolio.store.scoped import chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,23 +72,36 @@ class Membership:
     work_id: int
     rule: str
     matched: int | None
+    # The record's title bucket (dedup.cluster.title_bucket), kept in work_keys.
+    title_bucket: str | None = None
 
 
-def record_facts(conn: Connection) -> Iterator[RecordFacts]:
-    """Every record with its ids and author surnames, ordered by record id."""
+def _restricted(
+    query: sa.Select[Any], column: sa.ColumnElement[int], only: Collection[int] | None
+) -> Iterator[sa.Select[Any]]:
+    # The whole table, or the rows of the given records a chunk at a time.
+    if only is None:
+        yield query
+        return
+    for chunk in chunks(only):
+        yield query.where(column.in_(chunk))
+
+
+def record_facts(conn: Connection, only: Collection[int] | None = None) -> Iterator[RecordFacts]:
+    """Every record (or those of ``only``) with its ids and author surnames, by record id."""
     ids: dict[int, list[tuple[str, str]]] = {}
-    for record_id, scheme, value in conn.execute(
-        sa.select(record_ids.c.record_id, record_ids.c.scheme, record_ids.c.value)
-    ):
-        ids.setdefault(record_id, []).append((scheme, value))
+    id_query = sa.select(record_ids.c.record_id, record_ids.c.scheme, record_ids.c.value)
+    for query in _restricted(id_query, record_ids.c.record_id, only):
+        for record_id, scheme, value in conn.execute(query):
+            ids.setdefault(record_id, []).append((scheme, value))
     names: dict[int, list[str]] = {}
-    for record_id, name_key in conn.execute(
-        sa.select(record_authors.c.record_id, record_authors.c.name_key).order_by(
-            record_authors.c.record_id, record_authors.c.position
-        )
-    ):
-        names.setdefault(record_id, []).append(name_key)
-    query = sa.select(
+    name_query = sa.select(record_authors.c.record_id, record_authors.c.name_key).order_by(
+        record_authors.c.record_id, record_authors.c.position
+    )
+    for query in _restricted(name_query, record_authors.c.record_id, only):
+        for record_id, name_key in conn.execute(query):
+            names.setdefault(record_id, []).append(name_key)
+    record_query = sa.select(
         records.c.id,
         records.c.source,
         records.c.title_key,
@@ -96,7 +109,10 @@ def record_facts(conn: Connection) -> Iterator[RecordFacts]:
         records.c.first_submitted,
         records.c.published,
     ).order_by(records.c.id)
-    for row in conn.execute(query):
+    rows = [row for q in _restricted(record_query, records.c.id, only) for row in conn.execute(q)]
+    if only is not None:
+        rows.sort(key=lambda row: int(row.id))
+    for row in rows:
         listed = names.get(row.id, [])
         yield RecordFacts(
             row.id,
@@ -117,9 +133,17 @@ def kept_apart(conn: Connection) -> list[tuple[int, int]]:
     return [(a, b) for a, b in conn.execute(query)]
 
 
-def previous_work_ids(conn: Connection) -> dict[int, int]:
-    """The work each record belonged to at the last build."""
-    return {r: w for r, w in conn.execute(sa.select(work_keys.c.record_id, work_keys.c.work_id))}
+def previous_work_ids(conn: Connection, only: Collection[int] | None = None) -> dict[int, int]:
+    """The work each record (or each of ``only``) belonged to at the last build."""
+    query = sa.select(work_keys.c.record_id, work_keys.c.work_id)
+    return {
+        r: w for q in _restricted(query, work_keys.c.record_id, only) for r, w in conn.execute(q)
+    }
+
+
+def largest_work_id(conn: Connection) -> int:
+    """The largest work id the last build gave (0 before the first build)."""
+    return int(conn.scalar(sa.select(sa.func.max(work_keys.c.work_id))) or 0)
 
 
 _DERIVED = (
@@ -134,15 +158,37 @@ _DERIVED = (
 )
 
 
-def clear_derived_works(conn: Connection) -> None:
-    """Drop every derived work table's rows (children first)."""
-    for table in _DERIVED:
-        conn.execute(table.delete())
-    conn.execute(works.delete())
+def clear_derived_works(conn: Connection, only: Collection[int] | None = None) -> None:
+    """Drop every derived work table's rows (children first), or those of the works ``only``."""
+    if only is None:
+        for table in _DERIVED:
+            conn.execute(table.delete())
+        conn.execute(works.delete())
+        return
+    for chunk in chunks(only):
+        for table in _DERIVED:
+            if table is citations:
+                conn.execute(
+                    citations.delete().where(
+                        citations.c.citing_work_id.in_(chunk) | citations.c.cited_work_id.in_(chunk)
+                    )
+                )
+            else:
+                conn.execute(table.delete().where(table.c.work_id.in_(chunk)))
+        conn.execute(works.delete().where(works.c.id.in_(chunk)))
 
 
-def write_works(conn: Connection, heads: Sequence[WorkHead], members: Sequence[Membership]) -> None:
-    """Insert the works and their members, then fill each work from its records."""
+def write_works(
+    conn: Connection,
+    heads: Sequence[WorkHead],
+    members: Sequence[Membership],
+    scoped: bool = False,
+) -> None:
+    """Insert the works and their members, then fill each work from its records.
+
+    ``scoped``: the works replace only those of their own records (an
+    incremental build); otherwise they are every work there is.
+    """
     if heads:
         conn.execute(
             works.insert(),
@@ -164,19 +210,36 @@ def write_works(conn: Connection, heads: Sequence[WorkHead], members: Sequence[M
             for m in members
         ]
         conn.execute(work_members.insert(), rows)
+    if scoped:
+        for chunk in chunks([m.record_id for m in members]):
+            conn.execute(work_keys.delete().where(work_keys.c.record_id.in_(chunk)))
+    else:
         conn.execute(work_keys.delete())
+    if members:
         conn.execute(
-            work_keys.insert(), [{"record_id": m.record_id, "work_id": m.work_id} for m in members]
+            work_keys.insert(),
+            [
+                {"record_id": m.record_id, "work_id": m.work_id, "title_bucket": m.title_bucket}
+                for m in members
+            ],
         )
-    _fill_from_representative(conn)
-    _fill_gaps_from_members(conn)
+    if not scoped:
+        _fill_from_representative(conn, None)
+        _fill_gaps_from_members(conn, None)
+        return
+    for chunk in chunks([h.id for h in heads]):
+        _fill_from_representative(conn, chunk)
+        _fill_gaps_from_members(conn, chunk)
 
 
-def _fill_from_representative(conn: Connection) -> None:
+def _in_scope(update: sa.Update, only: Sequence[int] | None) -> sa.Update:
+    return update if only is None else update.where(works.c.id.in_(only))
+
+
+def _fill_from_representative(conn: Connection, only: Sequence[int] | None) -> None:
+    update = works.update().where(records.c.id == works.c.representative)
     conn.execute(
-        works.update()
-        .where(records.c.id == works.c.representative)
-        .values(
+        _in_scope(update, only).values(
             title=records.c.title,
             abstract=records.c.abstract,
             arxiv_id=records.c.arxiv_id,
@@ -202,20 +265,20 @@ def _member_value(column: sa.ColumnElement[Any]) -> sa.ScalarSelect[Any]:
     )
 
 
-def _fill_gaps_from_members(conn: Connection) -> None:
+def _fill_gaps_from_members(conn: Connection, only: Sequence[int] | None) -> None:
     """A published record may lack the abstract or arXiv id another member has."""
     for name in ("abstract", "arxiv_id", "doi", "venue", "journal_ref", "work_type"):
         target = works.c[name]
         conn.execute(
-            works.update()
-            .where(sa.or_(target.is_(None), target == ""))
-            .values({name: _member_value(records.c[name])})
+            _in_scope(works.update().where(sa.or_(target.is_(None), target == "")), only).values(
+                {name: _member_value(records.c[name])}
+            )
         )
     arxiv_member = _member_value(records.c.categories)
     conn.execute(
-        works.update()
-        .where(works.c.categories == "")
-        .values(categories=sa.func.coalesce(arxiv_member, ""))
+        _in_scope(works.update().where(works.c.categories == ""), only).values(
+            categories=sa.func.coalesce(arxiv_member, "")
+        )
     )
     latest = (
         sa.select(sa.func.max(record_versions.c.number))
@@ -229,54 +292,84 @@ def _fill_gaps_from_members(conn: Connection) -> None:
     )
     # Works with no arXiv record have no arXiv version at all.
     fallback = sa.case((works.c.arxiv_id.is_not(None), works.c.latest_version))
-    conn.execute(works.update().values(latest_version=sa.func.coalesce(latest, fallback)))
+    conn.execute(
+        _in_scope(works.update(), only).values(latest_version=sa.func.coalesce(latest, fallback))
+    )
 
 
-def rebuild_work_children(conn: Connection) -> None:
-    """Ids, versions, authorships, citations and reported counts of every work."""
+def _of(query: sa.Select[Any], column: sa.ColumnElement[int], only: Sequence[int] | None) -> Any:
+    return query if only is None else query.where(column.in_(only))
+
+
+def rebuild_work_children(conn: Connection, only: Collection[int] | None = None) -> None:
+    """Ids, versions, authorships, citations and reported counts of every work (or of ``only``).
+
+    For ``only`` (an incremental build) the citations are left to
+    :func:`scholarfolio.store.derive_citations.rebuild_citations_of`.
+    """
+    if only is None:
+        _rebuild_children(conn, None)
+        rebuild_all_citations(conn)
+        return
+    for chunk in chunks(only):
+        _rebuild_children(conn, chunk)
+
+
+def _rebuild_children(conn: Connection, only: Sequence[int] | None) -> None:
     member = work_members.c
     conn.execute(
         work_ids.insert().from_select(
             ["work_id", "scheme", "value"],
-            sa.select(member.work_id, record_ids.c.scheme, record_ids.c.value)
-            .select_from(work_members.join(record_ids, record_ids.c.record_id == member.record_id))
-            .distinct(),
+            _of(
+                sa.select(member.work_id, record_ids.c.scheme, record_ids.c.value).select_from(
+                    work_members.join(record_ids, record_ids.c.record_id == member.record_id)
+                ),
+                member.work_id,
+                only,
+            ).distinct(),
         )
     )
     conn.execute(
         work_versions.insert().from_select(
             ["work_id", "number", "submitted"],
-            sa.select(
-                member.work_id, record_versions.c.number, sa.func.min(record_versions.c.submitted)
-            )
-            .select_from(
-                work_members.join(record_versions, record_versions.c.record_id == member.record_id)
-            )
-            .group_by(member.work_id, record_versions.c.number),
+            _of(
+                sa.select(
+                    member.work_id,
+                    record_versions.c.number,
+                    sa.func.min(record_versions.c.submitted),
+                ).select_from(
+                    work_members.join(
+                        record_versions, record_versions.c.record_id == member.record_id
+                    )
+                ),
+                member.work_id,
+                only,
+            ).group_by(member.work_id, record_versions.c.number),
         )
     )
-    _rebuild_authorships(conn)
-    _rebuild_citations(conn)
+    _rebuild_authorships(conn, only)
     conn.execute(
         work_reported.insert().from_select(
             ["work_id", "source", "citations", "as_of"],
-            sa.select(
+            _of(
+                sa.select(
+                    member.work_id,
+                    records.c.source,
+                    sa.func.max(reported_citations.c.citations),
+                    sa.func.max(reported_citations.c.as_of),
+                ).select_from(
+                    work_members.join(records, records.c.id == member.record_id).join(
+                        reported_citations, reported_citations.c.record_id == records.c.id
+                    )
+                ),
                 member.work_id,
-                records.c.source,
-                sa.func.max(reported_citations.c.citations),
-                sa.func.max(reported_citations.c.as_of),
-            )
-            .select_from(
-                work_members.join(records, records.c.id == member.record_id).join(
-                    reported_citations, reported_citations.c.record_id == records.c.id
-                )
-            )
-            .group_by(member.work_id, records.c.source),
+                only,
+            ).group_by(member.work_id, records.c.source),
         )
     )
 
 
-def _rebuild_authorships(conn: Connection) -> None:
+def _rebuild_authorships(conn: Connection, only: Sequence[int] | None) -> None:
     ra = record_authors.c
     conn.execute(
         authorships.insert().from_select(
@@ -291,20 +384,24 @@ def _rebuild_authorships(conn: Connection) -> None:
                 "s2_id",
                 "name_key",
             ],
-            sa.select(
+            _of(
+                sa.select(
+                    works.c.id,
+                    ra.position,
+                    ra.raw_name,
+                    ra.name,
+                    ra.affiliations,
+                    ra.orcid,
+                    sa.case((records.c.source == "openalex", ra.source_author_id)),
+                    sa.case((records.c.source == "s2", ra.source_author_id)),
+                    ra.name_key,
+                ).select_from(
+                    works.join(record_authors, ra.record_id == works.c.author_source).join(
+                        records, records.c.id == ra.record_id
+                    )
+                ),
                 works.c.id,
-                ra.position,
-                ra.raw_name,
-                ra.name,
-                ra.affiliations,
-                ra.orcid,
-                sa.case((records.c.source == "openalex", ra.source_author_id)),
-                sa.case((records.c.source == "s2", ra.source_author_id)),
-                ra.name_key,
-            ).select_from(
-                works.join(record_authors, ra.record_id == works.c.author_source).join(
-                    records, records.c.id == ra.record_id
-                )
+                only,
             ),
         )
     )
@@ -331,44 +428,10 @@ def _rebuild_authorships(conn: Connection) -> None:
         if source is not None:
             query = query.where(records.c.source == source)
         target = authorships.c[column]
-        conn.execute(
-            authorships.update().where(target.is_(None)).values({column: query.scalar_subquery()})
-        )
-
-
-def _rebuild_citations(conn: Connection) -> None:
-    citing = work_members.alias("citing")
-    cited = work_ids.alias("cited")
-    from_references = sa.select(
-        citing.c.work_id.label("citing"), cited.c.work_id.label("cited")
-    ).select_from(
-        record_references.join(citing, citing.c.record_id == record_references.c.record_id).join(
-            cited,
-            (cited.c.scheme == record_references.c.scheme)
-            & (cited.c.value == record_references.c.value),
-        )
-    )
-    citing_ids = work_ids.alias("citing_ids")
-    cited_ids = work_ids.alias("cited_ids")
-    from_claims = sa.select(citing_ids.c.work_id, cited_ids.c.work_id).select_from(
-        citation_claims.join(
-            citing_ids,
-            (citing_ids.c.scheme == citation_claims.c.citing_scheme)
-            & (citing_ids.c.value == citation_claims.c.citing_value),
-        ).join(
-            cited_ids,
-            (cited_ids.c.scheme == citation_claims.c.cited_scheme)
-            & (cited_ids.c.value == citation_claims.c.cited_value),
-        )
-    )
-    edges = sa.union(from_references, from_claims).subquery()
-    # A citing work counts once per cited work, however many sources report it.
-    conn.execute(
-        citations.insert().from_select(
-            ["citing_work_id", "cited_work_id"],
-            sa.select(edges.c[0], edges.c[1]).where(edges.c[0] != edges.c[1]).distinct(),
-        )
-    )
+        update = authorships.update().where(target.is_(None))
+        if only is not None:
+            update = update.where(authorships.c.work_id.in_(only))
+        conn.execute(update.values({column: query.scalar_subquery()}))
 
 
 def work_member_records(conn: Connection, work_id: int) -> dict[int, tuple[str, str]]:

@@ -295,6 +295,16 @@ def corpus_counts(conn: Connection) -> dict[str, int]:
     }
 
 
+# The meta key naming the last build exactly (a fresh random id per build); the
+# readable "last_build" stamp has one-second resolution and can repeat.
+BUILD_ID = "build_id"
+
+
+def build_stamp(conn: Connection) -> str:
+    """The name of the store's last build: its build id, else its time stamp."""
+    return meta_value(conn, BUILD_ID) or meta_value(conn, "last_build") or ""
+
+
 def meta_value(conn: Connection, key: str) -> str | None:
     """A store-wide fact recorded by ingest or build."""
     return conn.scalar(sa.select(meta.c.value).where(meta.c.key == key))

@@ -6,8 +6,8 @@ authors, references and reported counts, plus ``source_authors`` and
 ``citation_claims``. The *derived* tables are rebuilt by ``scholarfolio
 build`` from the records: ``works`` (one per paper, merging the records that
 describe it), their versions, ids, authorships and citations, and every metric.
-Human decisions (``work_splits``) and stable-id bookkeeping (``author_nodes``,
-``author_redirects``) persist across builds.
+Human decisions (``work_splits``, ``identity_overrides``) and stable-id
+bookkeeping (``author_nodes``, ``author_redirects``) persist across builds.
 
 Portable SQL only: SQLite and PostgreSQL run the same schema. The migrations
 in ``migrations/versions`` create these tables; a test checks they agree.
@@ -80,9 +80,17 @@ records = sa.Table(
     sa.Column("content_hash", sa.String(40), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # Written since the last build took it in (incremental builds start from these).
+    sa.Column("changed", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.UniqueConstraint("source", "source_id", name="uq_records_source_id"),
 )
 sa.Index("ix_records_title_key", records.c.title_key)
+sa.Index(
+    "ix_records_changed",
+    records.c.changed,
+    sqlite_where=records.c.changed,
+    postgresql_where=records.c.changed,
+)
 
 record_ids = sa.Table(
     "record_ids",
@@ -125,6 +133,8 @@ record_references = sa.Table(
     sa.Column("scheme", sa.String(16), primary_key=True),
     sa.Column("value", sa.String(255), primary_key=True),
 )
+# Which records cite a given id (incremental builds: who cites a new work).
+sa.Index("ix_record_references_value", record_references.c.scheme, record_references.c.value)
 
 reported_citations = sa.Table(
     "reported_citations",
@@ -164,6 +174,10 @@ citation_claims = sa.Table(
     sa.Column("cited_scheme", sa.String(16), primary_key=True),
     sa.Column("cited_value", sa.String(255), primary_key=True),
 )
+sa.Index(
+    "ix_citation_claims_citing", citation_claims.c.citing_scheme, citation_claims.c.citing_value
+)
+sa.Index("ix_citation_claims_cited", citation_claims.c.cited_scheme, citation_claims.c.cited_value)
 
 provenance = sa.Table(
     "provenance",
@@ -212,7 +226,11 @@ work_keys = sa.Table(
     # Which work each record belonged to at the last build: work ids stay stable.
     _record_ref(),
     sa.Column("work_id", sa.Integer, nullable=False),
+    # The record's title bucket then: which records a changed title used to meet.
+    sa.Column("title_bucket", sa.String(32)),
 )
+sa.Index("ix_work_keys_work", work_keys.c.work_id)
+sa.Index("ix_work_keys_title_bucket", work_keys.c.title_bucket)
 
 author_nodes = sa.Table(
     "author_nodes",
@@ -227,6 +245,30 @@ author_redirects = sa.Table(
     metadata,
     sa.Column("old_id", sa.String(80), primary_key=True),
     sa.Column("new_id", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+identity_overrides = sa.Table(
+    "identity_overrides",
+    metadata,
+    # One human decision about authors (merge, split, claim, unclaim, orcid) or
+    # one undo; never deleted (an undone decision gets ``undone_by``). The
+    # decision is stated in terms that survive rebuilds: identity keys
+    # (``nodes``) and the authorship's work, position, name key and record.
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("author_id", sa.String(80), nullable=False),
+    sa.Column("other_id", sa.String(80)),
+    sa.Column("work_id", sa.Integer),
+    sa.Column("position", sa.Integer),
+    sa.Column("name_key", sa.String(255)),
+    sa.Column("record", sa.String(300)),
+    sa.Column("orcid", sa.String(32)),
+    sa.Column("nodes", sa.JSON, nullable=False),
+    sa.Column("undoes", sa.Integer),
+    sa.Column("undone_by", sa.Integer),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_by", sa.String(120), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
@@ -309,6 +351,11 @@ authorships = sa.Table(
     sa.Column("author_id", sa.String(80)),
 )
 sa.Index("ix_authorships_author_id", authorships.c.author_id)
+# Which authorships share an identity key (incremental builds).
+sa.Index("ix_authorships_name_key", authorships.c.name_key)
+sa.Index("ix_authorships_orcid", authorships.c.orcid)
+sa.Index("ix_authorships_openalex_id", authorships.c.openalex_id)
+sa.Index("ix_authorships_s2_id", authorships.c.s2_id)
 
 citations = sa.Table(
     "citations",
@@ -335,6 +382,9 @@ work_metrics = sa.Table(
     # The figure author metrics use: the largest of the in-corpus count and
     # every count a source reports (each is a lower bound of the truth).
     sa.Column("citations", sa.Integer, nullable=False),
+    # In-corpus citing works that share an author with the work (kept so an
+    # incremental build need not read every citation of an author's works).
+    sa.Column("self_citations", sa.Integer, nullable=False, server_default="0"),
 )
 
 work_citations_by_year = sa.Table(
@@ -374,6 +424,8 @@ author_metrics = sa.Table(
     sa.Column("i10_index_5y", sa.Integer, nullable=False, server_default="0"),
 )
 sa.Index("ix_author_metrics_citations", author_metrics.c.citations)
+# Badge thresholds count authors from the top (incremental builds).
+sa.Index("ix_author_metrics_works", author_metrics.c.works)
 
 author_citations_by_year = sa.Table(
     "author_citations_by_year",

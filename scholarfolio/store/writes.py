@@ -203,6 +203,8 @@ def _record_values(record: WorkRecord, keys: Keys, now: datetime) -> dict[str, A
         "source_updated": _updated(record),
         "content_hash": content_hash(record),
         "updated_at": now,
+        # The next build rederives what this record reaches (incremental builds).
+        "changed": True,
     }
 
 
@@ -338,6 +340,7 @@ def _update_existing(
                 latest_version=max(stored.versions),
                 first_submitted=_first_submitted(stored.versions),
                 updated_at=now,
+                changed=True,
             )
         )
     return versions_changed

@@ -13,20 +13,21 @@ Routes (a public contract)::
     GET /works/{id}, /api/works/{id}, /works/{id}.bib, /authors/{id}/works.bib,
         /authors/{id}/feed.atom, /api/openapi.json, /api/docs   see web/work_views.py
     GET /static/...             the stylesheet
+    GET|POST /admin/...         operator pages behind the admin token, see web/admin_auth.py
 """
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from scholarfolio.errors import ScholarfolioError
 from scholarfolio.store import Store
-from scholarfolio.web import search_views, views, work_views
+from scholarfolio.web import admin_auth, admin_views, search_views, views, work_views
 from scholarfolio.web.error_handling import ErrorHandler
 from scholarfolio.web.render import Renderer, make_environment
+from scholarfolio.web.security import GuardedStarlette
 
 
 def routes(renderer: Renderer) -> list[BaseRoute]:
@@ -40,15 +41,21 @@ def routes(renderer: Renderer) -> list[BaseRoute]:
         Route("/api/authors/{author_id}", renderer.as_json(views.author)),
         Route("/healthz", renderer.as_json(views.health)),
         *work_views.routes(renderer),
+        admin_auth.mount(renderer, admin_views.routes(renderer), admin_views.LINKS),
         Mount("/static", StaticFiles(packages=[("scholarfolio.web", "static")]), name="static"),
     ]
 
 
-def create_app(store: Store) -> Starlette:
-    """The web application serving ``store``; the caller keeps ownership of the store."""
+def create_app(store: Store) -> GuardedStarlette:
+    """The web application serving ``store``; the caller keeps ownership of the store.
+
+    Its whole stack, error pages included, runs behind web/security.py's guard
+    (security headers, request limits, read-only outside /admin).
+    """
     renderer = Renderer(store, make_environment())
     handler = ErrorHandler(renderer)
-    return Starlette(
+    return GuardedStarlette(
+        error_page=renderer.error,
         routes=routes(renderer),
         exception_handlers={
             HTTPException: handler,

@@ -35,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from scholarfolio.store import Store, queries
 
 # The stamps a build or an ingest writes; together they name the store's content.
-GENERATION_KEYS = ("last_ingest", "last_build")
+GENERATION_KEYS = ("last_ingest", "last_build", queries.BUILD_ID)
 
 Header = tuple[bytes, bytes]
 

@@ -39,6 +39,7 @@ from scholarfolio.errors import ServeError
 from scholarfolio.store import Store
 from scholarfolio.web.app import create_app
 from scholarfolio.web.cache import ResponseCache, store_generation
+from scholarfolio.web.security import Guard
 
 log = logging.getLogger("scholarfolio.web")
 
@@ -70,13 +71,18 @@ def _serve_error(host: str, port: int, exc: OSError) -> ServeError:
     return ServeError(f"cannot listen on {host} port {port}: {reason}")
 
 
-def served_app(store: Store, cache_mb: int | None = None) -> ASGIApp:
-    """The application as ``serve`` runs it: behind a response cache unless ``cache_mb`` is 0."""
+def served_app(store: Store, cache_mb: int | None = None) -> Guard:
+    """The application as ``serve`` runs it: behind a response cache unless ``cache_mb`` is 0.
+
+    The app's guard stands in front of the cache too (web/security.py), so cached
+    answers carry the security headers and the API rate limit counts every request.
+    """
     megabytes = settings.RESPONSE_CACHE_MB.get() if cache_mb is None else cache_mb
     app = create_app(store)
     if megabytes <= 0:
-        return app
-    return ResponseCache(app, functools.partial(store_generation, store), megabytes << 20)
+        return app.guard(app)
+    cache = ResponseCache(app, functools.partial(store_generation, store), megabytes << 20)
+    return app.guard(cache)
 
 
 class _GranianOnSocket(EmbeddedServer):
@@ -150,6 +156,8 @@ CANDIDATES: dict[str, Callable[[Store, str, int], None]] = {
 def main(argv: list[str]) -> None:
     """``python -m scholarfolio.web.server SERVER DB PORT``: how ``bench web`` runs each one."""
     name, location, port = argv
+    # Benchmarks measure the server, not the API rate limit (all requests come from 127.0.0.1).
+    os.environ[settings.API_RATE.env_var] = "0"
     with Store.open(location) as store:
         CANDIDATES[name](store, "127.0.0.1", int(port))
 

@@ -287,5 +287,8 @@ def test_entities_are_never_resolved(tmp_path: Path) -> None:
     )
     path = tmp_path / "external_entity.xml"
     path.write_bytes(hostile)
-    (record,) = records_of(path)
-    assert record.title == "&secret;New integrable (3+1)-dimensional systems and contact geometry"
+    # Neither expanded nor kept half-read: the record is rejected, naming the entity
+    # (tests/ingest/test_hostile.py tries every XML attack).
+    (reject,) = read_all(path)
+    assert isinstance(reject, Reject)
+    assert reject.reason == "refers to the XML entity &secret;: entities are never expanded or read"

@@ -26,7 +26,7 @@ def test_bench_metrics_prints_one_json_line() -> None:
 def test_bench_metrics_rejects_an_unknown_engine_in_one_line() -> None:
     result = CliRunner().invoke(cli, ["bench", "metrics", "--papers", "100", "--engine", "sql"])
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: unknown engine 'sql'; choose from numpy"
+    assert result.output.strip() == "Error: unknown engine 'sql'; choose from numpy, spark"
 
 
 def test_synthetic_corpus_is_shaped_like_real_data_and_fixed_by_its_seed() -> None:

@@ -70,11 +70,13 @@ def test_an_index_that_is_not_the_last_builds_is_never_used(store: Store) -> Non
     pipeline.build(store)
     pipeline.build(store)
     folder = _folder(store)
-    assert len([p for p in folder.iterdir() if p.is_dir()]) == 1  # the old one is gone
+    # The last build's index and the one before it (for readers still on that build).
+    assert len([p for p in folder.iterdir() if p.is_dir()]) == 2
     fresh = search.search(store, "spreadsheet integrity")
     # As if a build had written its index and then rolled back.
     pointer = json.loads((folder / CURRENT).read_text(encoding="utf-8"))
-    (folder / CURRENT).write_text(json.dumps(dict(pointer, build="2001-01-01T00:00:00")))
+    stale_pointer = dict(pointer, build="2001-01-01T00:00:00", previous=[])
+    (folder / CURRENT).write_text(json.dumps(stale_pointer))
     with store.engine.connect() as conn:
         assert TantivyWorks.current(conn) is None
     stale = search.search(store, "spreadsheet integrity")

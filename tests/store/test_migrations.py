@@ -15,12 +15,10 @@ from scholarfolio.store.schema import metadata
 from scholarfolio.store.search_index import include_name
 
 
-def test_migrated_store_matches_the_schema(tmp_path: Path) -> None:
-    store = Store.open(str(tmp_path / "fresh.db"))
+def test_migrated_store_matches_the_schema(store: Store) -> None:
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": include_name})
         diff = compare_metadata(context, metadata)
-    store.close()
     assert diff == []
 
 
@@ -28,7 +26,7 @@ def test_opening_twice_is_a_no_op_and_uses_wal(tmp_path: Path) -> None:
     Store.open(str(tmp_path / "s.db")).close()
     with Store.open(str(tmp_path / "s.db")) as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"
 
 
 def test_plain_paths_become_sqlite_urls(tmp_path: Path) -> None:

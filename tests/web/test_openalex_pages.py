@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_support import OpenStore
 from starlette.testclient import TestClient
 
 from scholarfolio import pipeline, profiles
@@ -17,13 +18,12 @@ ALSHARHAN = "A5010401681"
 
 
 @pytest.fixture(scope="module")
-def openalex_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, TestClient]]:
-    store = Store.open(str(tmp_path_factory.mktemp("oa") / "s.db"))
-    files = [p for p in openalex_demo_files() if p.name.startswith((ALSHARHAN, "A5071165005"))]
-    pipeline.ingest_paths(store, files)
-    pipeline.build(store)
-    yield store, TestClient(create_app(store))
-    store.close()
+def openalex_client(open_store: OpenStore) -> Iterator[tuple[Store, TestClient]]:
+    with open_store("oa") as store:
+        files = [p for p in openalex_demo_files() if p.name.startswith((ALSHARHAN, "A5071165005"))]
+        pipeline.ingest_paths(store, files)
+        pipeline.build(store)
+        yield store, TestClient(create_app(store))
 
 
 def test_openalex_profile_page_shows_provenance_and_merges(

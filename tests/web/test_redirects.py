@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -14,8 +13,7 @@ from scholarfolio.store.batch import add_redirects
 from scholarfolio.web.app import create_app
 
 
-def test_absorbed_author_ids_redirect_to_the_survivor(tmp_path: Path) -> None:
-    store = Store.open(str(tmp_path / "s.db"))
+def test_absorbed_author_ids_redirect_to_the_survivor(store: Store) -> None:
     pipeline.ingest_paths(store, [p for p in demo_files() if p.name.startswith("snapshot_")])
     pipeline.build(store)
     survivor = profiles.find_author(store, "P. M. Nadolsky")
@@ -28,4 +26,3 @@ def test_absorbed_author_ids_redirect_to_the_survivor(tmp_path: Path) -> None:
     api = client.get("/api/authors/pavel-nadolsky-0000", follow_redirects=False)
     assert (api.status_code, api.headers["location"]) == (301, f"/api/authors/{survivor}")
     assert profiles.find_author(store, "pavel-nadolsky-0000") == survivor
-    store.close()

@@ -69,7 +69,7 @@ def served(built_store: Store) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    location = str(built_store.engine.url.database)
+    location = built_store.engine.url.render_as_string(hide_password=False)
     command = [sys.executable, "-m", "scholarfolio", "--db", location, "serve", "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30

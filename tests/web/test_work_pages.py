@@ -9,6 +9,7 @@ import bibtexparser
 import pytest
 from html_tree import Element, parse
 from lxml import etree
+from pg_support import OpenStore
 from starlette.testclient import TestClient
 
 from scholarfolio import pipeline, profiles, works
@@ -20,14 +21,13 @@ Page = Callable[..., Element]
 
 
 @pytest.fixture(scope="module")
-def closure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, TestClient]]:
+def closure(open_store: OpenStore) -> Iterator[tuple[Store, TestClient]]:
     """ "Deep learning", the paper it cites and the four papers citing it (real OpenAlex)."""
-    store = Store.open(str(tmp_path_factory.mktemp("closure") / "s.db"))
-    pipeline.ingest_paths(store, [CLOSURE])
-    pipeline.build(store)
-    with TestClient(create_app(store)) as client:
-        yield store, client
-    store.close()
+    with open_store("closure") as store:
+        pipeline.ingest_paths(store, [CLOSURE])
+        pipeline.build(store)
+        with TestClient(create_app(store)) as client:
+            yield store, client
 
 
 def _work_id(store: Store, identifier: str) -> int:
