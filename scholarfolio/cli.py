@@ -335,9 +335,7 @@ def bench_web(
 
 @bench.command(name="metrics")
 @click.option("--papers", default=1_000_000, show_default=True, help="Synthetic works.")
-@click.option(
-    "--engine", "engine_name", default="numpy", show_default=True, help="numpy or spark."
-)
+@click.option("--engine", "engine_name", default="numpy", show_default=True, help="numpy or spark.")
 @click.option("--repeat", default=1, show_default=True, help="Best of this many timings.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line.")
 def bench_metrics(papers: int, engine_name: str, repeat: int, as_json: bool) -> None:

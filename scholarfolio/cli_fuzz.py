@@ -14,13 +14,25 @@ from scholarfolio.errors import BadInput, BenchError
 @click.command(name="fuzz")
 @click.option("--target", "target_name", required=True, help="A harness name, or 'all'.")
 @click.option("--seconds", default=60, show_default=True, help="Fuzzing time of each target.")
-@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Keep each target's corpus in DIR/TARGET (default: a temporary folder).")
-@click.option("--crashes", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("fuzz-crashes"), show_default=True,
-              help="Crashing inputs and logs go to DIR/TARGET.")
-@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The fixtures folder that seeds the corpora (default: tests/fixtures).")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep each target's corpus in DIR/TARGET (default: a temporary folder).",
+)
+@click.option(
+    "--crashes",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fuzz-crashes"),
+    show_default=True,
+    help="Crashing inputs and logs go to DIR/TARGET.",
+)
+@click.option(
+    "--seeds",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The fixtures folder that seeds the corpora (default: tests/fixtures).",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the targets and stop.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line per target.")
 def bench_fuzz(

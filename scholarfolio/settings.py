@@ -148,9 +148,7 @@ ADMIN_TOKEN = Setting(
     "Operator token (16+ characters) for /admin and scripted writes; empty: no admin at all.",
     secret=True,
 )
-ADMIN_SESSION_MINUTES = Setting(
-    "admin_session_minutes", 480, "How long an operator's login lasts."
-)
+ADMIN_SESSION_MINUTES = Setting("admin_session_minutes", 480, "How long an operator's login lasts.")
 
 REGISTRY: tuple[Setting[str] | Setting[int] | Setting[float], ...] = (
     DB,

@@ -97,4 +97,3 @@ def sqlite_store(folder: Path) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
-

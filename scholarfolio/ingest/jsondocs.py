@@ -29,19 +29,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import count
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from scholarfolio.errors import BadInput
 from scholarfolio.ingest.streams import (
     DAMAGED_STREAM_ERRORS,
+    Prefixed,
     damaged_stream_reject,
     excerpt,
     iter_lines,
 )
 from scholarfolio.models import AuthorRecord, CitationRecord, Locator, Reject, WorkRecord
-
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
 
 Parsed = WorkRecord | AuthorRecord | CitationRecord | Reject
 Matcher = Callable[[Mapping[str, Any]], bool]
@@ -273,7 +271,7 @@ def parse_json(
     except DAMAGED_STREAM_ERRORS as error:
         yield damaged_stream_reject(file, 1, error)
         return
-    replay = io.BufferedReader(_Prefixed(b"".join(sniffed), stream), buffer_size=_BUFFER_SIZE)
+    replay = io.BufferedReader(Prefixed(b"".join(sniffed), stream), buffer_size=_BUFFER_SIZE)
     if is_lines:
         yield from _parse_lines(replay, file, kinds)
     else:
@@ -418,29 +416,3 @@ def _not_an_object(value: object) -> str:
         return "null entry (a batch answer for an id the source does not know)"
     names = {str: "a string", int: "a number", float: "a number", bool: "a boolean"}
     return f"expected a JSON object, found {names.get(type(value), type(value).__name__)}"
-
-
-class _Prefixed(io.RawIOBase):
-    """Serves bytes already read from a stream, then the rest of that stream."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        super().__init__()
-        self._head = memoryview(head)
-        self._offset = 0
-        self._rest = rest
-
-    def readable(self) -> bool:
-        """Always true: this is a reader."""
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        """Fill ``buffer`` from the head first, then from the rest."""
-        view = memoryview(buffer).cast("B")
-        if self._offset < len(self._head):
-            size = min(len(view), len(self._head) - self._offset)
-            view[:size] = self._head[self._offset : self._offset + size]
-            self._offset += size
-            return size
-        data = self._rest.read(len(view))
-        view[: len(data)] = data
-        return len(data)

@@ -59,9 +59,9 @@ class _Refused(Exception):
     """A record that is refused rather than cut (long ids, huge lists, an empty title)."""
 
 
-def bounded(item: WorkRecord | AuthorRecord | CitationRecord | Reject) -> (
-    WorkRecord | AuthorRecord | CitationRecord | Reject
-):
+def bounded(
+    item: WorkRecord | AuthorRecord | CitationRecord | Reject,
+) -> WorkRecord | AuthorRecord | CitationRecord | Reject:
     """``item`` with its text cleaned and cut to the limits, or a Reject saying which bound."""
     try:
         if isinstance(item, WorkRecord):

@@ -166,3 +166,29 @@ def excerpt(data: bytes | str, length: int = 120) -> str:
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class Prefixed(io.RawIOBase):
+    """Serves bytes already read from a stream, then the rest of that stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._offset = 0
+        self._rest = rest
+
+    def readable(self) -> bool:
+        """Always true: this is a reader."""
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        """Fill ``buffer`` from the head first, then from the rest."""
+        view = memoryview(buffer).cast("B")
+        if self._offset < len(self._head):
+            size = min(len(view), len(self._head) - self._offset)
+            view[:size] = self._head[self._offset : self._offset + size]
+            self._offset += size
+            return size
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
+        return len(data)

@@ -19,12 +19,10 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from scholarfolio.errors import BadInput
-
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
+from scholarfolio.ingest.streams import Prefixed
 
 # A DOCTYPE must close within this many bytes from the start of the file.
 PROLOG_LIMIT = 64 * 1024
@@ -51,7 +49,6 @@ _DOCTYPE_END = re.compile(rb"\s*>")
 _NO_EXTERNAL_SUBSET = b' SYSTEM "urn:scholarfolio:no-dtd"'
 
 
-
 @dataclass(frozen=True, slots=True)
 class Guarded:
     """The stream to parse and whether its DOCTYPE was rewritten (entities may remain)."""
@@ -65,7 +62,7 @@ def guard(stream: BinaryIO) -> Guarded:
     head = stream.read(PROLOG_LIMIT)
     rewritten = _rewrite(head)
     data = head if rewritten is None else rewritten
-    replay = io.BufferedReader(_Chained(data, stream), buffer_size=_BUFFER_SIZE)
+    replay = io.BufferedReader(Prefixed(data, stream), buffer_size=_BUFFER_SIZE)
     return Guarded(replay, rewritten is not None)
 
 
@@ -83,7 +80,7 @@ def _rewrite(head: bytes) -> bytes | None:
     if closing is None:
         raise BadInput(_too_long_or_malformed(head))
     original = head[position : closing.end()]
-    declared = b"".join(b'<!ENTITY ' + name + b' "">' for name in dict.fromkeys(entities))
+    declared = b"".join(b"<!ENTITY " + name + b' "">' for name in dict.fromkeys(entities))
     lines = b"\n" * original.count(b"\n")
     safe = b"<!DOCTYPE " + doctype["name"] + _NO_EXTERNAL_SUBSET
     safe += b" [" + declared + lines + b"]>"
@@ -112,29 +109,3 @@ def _too_long_or_malformed(head: bytes) -> str:
     if len(head) >= PROLOG_LIMIT:
         return f"XML DOCTYPE longer than {PROLOG_LIMIT} bytes: refused (entity declarations)"
     return "malformed XML DOCTYPE: refused"
-
-
-class _Chained(io.RawIOBase):
-    """Serves ``head``, then the rest of ``rest``."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        super().__init__()
-        self._head = memoryview(head)
-        self._offset = 0
-        self._rest = rest
-
-    def readable(self) -> bool:
-        """Always true: this is a reader."""
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        """Fill ``buffer`` from the head first, then from the rest."""
-        view = memoryview(buffer).cast("B")
-        if self._offset < len(self._head):
-            size = min(len(view), len(self._head) - self._offset)
-            view[:size] = self._head[self._offset : self._offset + size]
-            self._offset += size
-            return size
-        data = self._rest.read(len(view))
-        view[: len(data)] = data
-        return len(data)

@@ -106,8 +106,6 @@ def spellings(conn: Connection, author_id: str) -> list[str]:
     return list(conn.scalars(query))
 
 
-
-
 def work_authors(conn: Connection, wanted: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     """(author id, name as written) of each work, in source order."""
     listed: dict[int, list[tuple[str, str]]] = {work_id: [] for work_id in wanted}

@@ -41,9 +41,7 @@ from scholarfolio.profiles import MAX_PER_PAGE, WorkListing
 from scholarfolio.search.query import Paging, parse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-EXAMPLES = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _ORCID = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
 
 # Text a hostile or broken source could send: any Unicode (lone surrogates too,

@@ -121,9 +121,7 @@ def test_the_hostile_authors_profile_and_search_stay_escaped(
         _assert_inert(tree)
 
 
-def test_the_json_api_returns_the_text_as_written(
-    client: TestClient, hostile_store: Store
-) -> None:
+def test_the_json_api_returns_the_text_as_written(client: TestClient, hostile_store: Store) -> None:
     work_id = _work_id(hostile_store, "<script>")
     response = client.get(f"/api/works/{work_id}")
     assert response.status_code == 200

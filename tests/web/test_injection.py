@@ -84,9 +84,7 @@ def operations(client: TestClient) -> dict[str, list[dict[str, Any]]]:
     return {path: ops["get"].get("parameters", []) for path, ops in document["paths"].items()}
 
 
-def attacks(
-    operations: dict[str, list[dict[str, Any]]], real_ids: dict[str, str]
-) -> Iterator[str]:
+def attacks(operations: dict[str, list[dict[str, Any]]], real_ids: dict[str, str]) -> Iterator[str]:
     """Each path with each hostile value in each parameter in turn, the others real."""
     for template, parameters in operations.items():
         names = [(p["name"], p["in"]) for p in parameters]

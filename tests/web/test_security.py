@@ -297,4 +297,3 @@ def test_hsts_only_when_the_site_is_https(
     monkeypatch.setenv("SCHOLARFOLIO_BASE_URL", "https://scholar.example.org/")
     secure = TestClient(create_app(built_store)).get("/")
     assert secure.headers["strict-transport-security"] == "max-age=31536000"
-
