@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from conftest import FIXTURES, OpenStore
+from pg_support import OpenStore
 
 from scholarfolio import pipeline
 from scholarfolio.bench_incremental import bench_incremental
@@ -33,6 +33,7 @@ from scholarfolio.store.schema import author_badges, author_metrics, citation_cl
 from scholarfolio.store.snapshot import derived_rows
 from scholarfolio.store.writes import set_meta
 
+FIXTURES = Path(__file__).parent / "fixtures"
 ARXIV = FIXTURES / "arxiv"
 OTHER_SOURCES = [
     FIXTURES / "s2" / "Paper.json.gz",
