@@ -40,8 +40,9 @@ VOLATILE = {"created_at", "updated_at", "ingested_at"}
 SEQUENCE_IDS = {"records", "source_authors", "provenance", "rejects", "identity_overrides"}
 # Columns that point at a record by its id: compared by the record's source and source id.
 RECORD_REFS = {"record_id", "representative", "apart_from", "author_source", "matched"}
-# meta holds the times of the last ingest and build; their presence is compared, not their value.
-TIMED_META = {"last_ingest", "last_build"}
+# meta holds the times of the last ingest and build and the build's random id; their presence is
+# compared, not their value.
+TIMED_META = {"last_ingest", "last_build", "build_id"}
 # As the build's time, in derived rows.
 BUILD_TIMES = {("author_metrics", "as_of")}
 SKIPPED = {"alembic_version"}

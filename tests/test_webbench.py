@@ -90,6 +90,9 @@ def test_unknown_server_names_the_choices() -> None:
     not (shutil.which("wrk") and shutil.which("nginx", path="/usr/sbin:/usr/bin")),
     reason="wrk and nginx are not installed (apt-get install wrk nginx); CI does not need them",
 )
+@pytest.mark.sqlite_only(
+    "measures the server beside nginx on a store file; the store kind is not what it compares"
+)
 def test_a_one_second_run_compares_the_server_with_nginx_on_the_same_bytes(
     built_store: Store,
 ) -> None:

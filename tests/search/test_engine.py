@@ -29,7 +29,7 @@ def test_a_build_leaves_one_index_of_its_own_beside_the_store(built_store: Store
     assert folder.name == "scholarfolio.db.search"
     pointer = json.loads((folder / CURRENT).read_text(encoding="utf-8"))
     with built_store.engine.connect() as conn:
-        assert pointer["build"] == queries.meta_value(conn, "last_build")
+        assert pointer["build"] == queries.build_stamp(conn)
         assert TantivyWorks.current(conn) is not None
     assert [p.name for p in folder.iterdir() if p.is_dir()] == [pointer["generation"]]
 
