@@ -96,7 +96,7 @@ def bench_metrics(papers: int, engine_name: str = "numpy", repeat: int = 1) -> d
         "seconds": round(seconds, 4),
         "indices_seconds": round(indices, 4),
         "citing_works_seconds": round(citing, 4),
-        "limit_seconds": round(limit, 4),
+        "limit_seconds": round(limit, 6),
         "ratio": round(seconds / limit, 2),
         # The numpy engine in the same run (equal to seconds for --engine numpy).
         "numpy_seconds": round(numpy_seconds, 4),
